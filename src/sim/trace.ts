@@ -101,10 +101,11 @@ function fmix32(h: number): number {
  * TRACE_KINDS) packed with the index of its process (in spawn order, plus one; 0 for the world)
  * and of its peer (plus one; 0 if none) as `kind | process << 5 | peer << 18`; the low 32 bits of
  * its time in µs; and a digest of its payload (a message's digest, a note's FNV-1a, a drop's
- * reason; else a small number or 0) xor the high 32 bits of its time times 0x9e3779b1. Each word goes through two independent lanes of
- * MurmurHash3's x86_32 block step (lane A seeded 0, lane B seeded 0x9e3779b9 and fed the word
- * xor the running word count), and the result is both lanes after MurmurHash3's final mix with
- * the word count: hex(A) followed by hex(B).
+ * reason; else a small number or 0), xor the high 32 bits of its time times 0x9e3779b1 when they
+ * are not zero. The words go through lane A, MurmurHash3's x86_32 block step seeded 0; then lane
+ * B (seeded 0x9e3779b9) takes one block step of lane A's new value, so it follows A's whole path.
+ * Both steps are bijections of the running value, so one differing word makes A differ at once.
+ * The result is both lanes after MurmurHash3's final mix with the word count: hex(A) then hex(B).
  *
  * Events that never happened in the simulated world (a cancelled timer, a timer of a process
  * that crashed before it fired) fold nothing, so the hash does not depend on how the engine
@@ -115,21 +116,14 @@ export class TraceHash {
   private b = 0x9e3779b9 | 0;
   private words = 0;
 
-  word(w: number): void {
-    this.a = step(this.a, w | 0);
-    this.b = step(this.b, (w ^ this.words) | 0);
-    this.words++;
-  }
-
   event(kindCode: number, time: SimTime, process: number, peer: number, digest: number): void {
-    // word() three times, unrolled: this runs once per event.
-    const n = this.words;
     const w0 = kindCode | (((process + 1) & 0x1fff) << 5) | (((peer + 1) & 0x3fff) << 18);
-    const w1 = time | 0;
-    const w2 = digest ^ Math.imul((time / 4294967296) | 0, 0x9e3779b1);
-    this.a = step(step(step(this.a, w0), w1), w2);
-    this.b = step(step(step(this.b, w0 ^ n), w1 ^ (n + 1)), w2 ^ (n + 2));
-    this.words = n + 3;
+    const high = time > 0xffffffff ? Math.floor(time / 4294967296) : 0;
+    const w2 = high === 0 ? digest | 0 : digest ^ Math.imul(high, 0x9e3779b1);
+    const a = step(step(step(this.a, w0), time | 0), w2);
+    this.a = a;
+    this.b = step(this.b, a);
+    this.words += 3;
   }
 
   digest(): string {

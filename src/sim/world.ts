@@ -114,7 +114,9 @@ class SimProcess {
   readonly views: number[] = [];
   /** Outgoing links by peer index, created on first use. */
   readonly out: (Link<SimEvent> | undefined)[] = [];
-  /** Timers and link heads that fell due while paused, in order. */
+  /** The context of the running incarnation. */
+  context: Context<unknown, unknown> | null = null;
+  /** Timers and frames that fell due while paused, in order. */
   parked: SimEvent[] = [];
   readonly disk = new Disk();
   constructor(
@@ -136,7 +138,7 @@ function defaultDescribe(message: unknown): string {
 }
 
 function defaultDigest(message: unknown): number {
-  if (typeof message === 'number') return (message | 0) ^ ((message / 4294967296) | 0);
+  if (typeof message === 'number' && (message | 0) === message) return message;
   return hashString(defaultDescribe(message));
 }
 
@@ -273,6 +275,8 @@ export class World<Msg = unknown, Tag = unknown> {
     if (proc.state !== 'up' && proc.state !== 'paused') return false;
     proc.state = 'crashed'; // its pending timers are now stale
     proc.actor = null;
+    if (proc.context !== null) proc.context.alive = false;
+    proc.context = null;
     let detail = options.powerLoss ? 'power loss' : 'killed';
     if (options.powerLoss) {
       const lost = proc.disk.powerLoss();
@@ -288,7 +292,7 @@ export class World<Msg = unknown, Tag = unknown> {
       const view = proc.views[peer.index] as number;
       if (view > 0) this.transmit(proc, peer, this.link(proc, peer), Frame.Close, view, 'peer crashed');
       // Forget every connection, and refuse any frame stamped before now.
-      proc.views[peer.index] = -(this.connectionIds.get(pairKey(proc.index, peer.index)) ?? 0);
+      proc.views[peer.index] = -(this.connectionIds.get(pairKey(proc.index, peer.index)) ?? 0) | 0; // | 0: never -0, a double
     }
     return true;
   }
@@ -692,8 +696,9 @@ export class World<Msg = unknown, Tag = unknown> {
     proc.parked = [];
     this.emit(kind, proc.index, NO_PEER, proc.incarnation, undefined, `incarnation ${proc.incarnation}`);
     // The context calls this world's private methods directly: a closure per call would sit on the hot path.
-    const port = this as unknown as ActorPort;
-    const actor = proc.factory(new Context(port, proc) as ProcessContext<unknown, unknown>);
+    const context = new Context<unknown, unknown>(this as unknown as ActorPort, proc);
+    proc.context = context;
+    const actor = proc.factory(context);
     proc.actor = actor;
     actor.onStart?.();
   }
@@ -737,6 +742,8 @@ interface ActorPort {
 /** An actor's context: a thin door onto the world, valid for one incarnation of its process. */
 class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
   readonly incarnation: number;
+  /** False once its incarnation has crashed. */
+  alive = true;
   constructor(
     private readonly port: ActorPort,
     private readonly proc: SimProcess,
@@ -775,8 +782,6 @@ class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
     this.port.noteFrom(this.proc, text);
   }
   private check(): void {
-    if (this.proc.incarnation !== this.incarnation || this.proc.state === 'crashed') {
-      throw new Error(`${this.proc.name}: an actor of a crashed incarnation tried to act`);
-    }
+    if (!this.alive) throw new Error(`${this.proc.name}: an actor of a crashed incarnation tried to act`);
   }
 }
