@@ -22,7 +22,7 @@ export type Frame = (typeof Frame)[keyof typeof Frame];
  * link's backlog, and every later frame of the link queues behind it: the link stalls, as TCP
  * retransmits into a partition, and resumes in order. The backlog is empty on the hot path.
  */
-export class Link<Ev> {
+export class Link<Ev, P = unknown> {
   /** Arrival time of the last frame sent: later frames never arrive earlier. */
   lastArrival: SimTime = 0;
   /** Cut by a network partition. */
@@ -39,6 +39,8 @@ export class Link<Ev> {
   inFlight = 0;
 
   constructor(
+    readonly from: P,
+    readonly to: P,
     readonly fromIndex: number,
     readonly toIndex: number,
     readonly rng: Rng,

@@ -89,15 +89,13 @@ class SimEvent implements Queueable, TimerHandle {
   inBacklog = false;
   constructor(
     public type: number,
-    /** A timer's process, or a frame's receiver. */
+    /** A timer's process (a frame's ends are its link's). */
     public process: SimProcess | null,
-    /** A frame's sender. */
-    public sender: SimProcess | null,
     /** A timer's incarnation, or a frame's connection stamp. */
     public stamp: number,
     /** A timer's tag, or a frame's payload. */
     public payload: unknown,
-    public link: Link<SimEvent> | null,
+    public link: Link<SimEvent, SimProcess> | null,
     public frame: Frame,
     public action: (() => void) | null,
   ) {}
@@ -113,7 +111,7 @@ class SimProcess {
    */
   readonly views: number[] = [];
   /** Outgoing links by peer index, created on first use. */
-  readonly out: (Link<SimEvent> | undefined)[] = [];
+  readonly out: (Link<SimEvent, SimProcess> | undefined)[] = [];
   /** The context of the running incarnation. */
   context: Context<unknown, unknown> | null = null;
   /** Timers and frames that fell due while paused, in order. */
@@ -176,7 +174,7 @@ export class World<Msg = unknown, Tag = unknown> {
   private readonly spareFrames: SimEvent[] = [];
   private readonly processes: SimProcess[] = [];
   private readonly byName = new Map<string, SimProcess>();
-  private readonly allLinks: Link<SimEvent>[] = [];
+  private readonly allLinks: Link<SimEvent, SimProcess>[] = [];
   private readonly connectionIds = new Map<number, number>();
   private readonly hash = new TraceHash();
   private readonly keep: boolean[];
@@ -205,7 +203,7 @@ export class World<Msg = unknown, Tag = unknown> {
       processName: (index) => (this.processes[index] as SimProcess).name,
       link: (from, to) => this.link(this.processes[from] as SimProcess, this.processes[to] as SimProcess),
       links: () => this.allLinks,
-      unblocked: (link) => this.resumeLink(link as Link<SimEvent>),
+      unblocked: (link) => this.resumeLink(link as Link<SimEvent, SimProcess>),
       record: (kind, detail) => this.emit(kind, WORLD_INDEX, NO_PEER, hashString(detail), undefined, detail),
     };
     this.network = new Network(kernel);
@@ -290,7 +288,7 @@ export class World<Msg = unknown, Tag = unknown> {
     for (const peer of this.processes) {
       if (peer === proc) continue;
       const view = proc.views[peer.index] as number;
-      if (view > 0) this.transmit(proc, peer, this.link(proc, peer), Frame.Close, view, 'peer crashed');
+      if (view > 0) this.transmit(this.link(proc, peer), Frame.Close, view, 'peer crashed');
       // Forget every connection, and refuse any frame stamped before now.
       proc.views[peer.index] = -(this.connectionIds.get(pairKey(proc.index, peer.index)) ?? 0) | 0; // | 0: never -0, a double
     }
@@ -351,7 +349,7 @@ export class World<Msg = unknown, Tag = unknown> {
   at(time: SimTime, action: () => void, label = 'action'): void {
     assertSimTime(time, 'at: time');
     if (time < this.clock) throw new RangeError(`at: time ${time} is in the past (now ${this.clock})`);
-    const ev = new SimEvent(EV_ACTION, null, null, 0, label, null, Frame.Data, action);
+    const ev = new SimEvent(EV_ACTION, null, 0, label, null, Frame.Data, action);
     ev.time = time;
     this.queue.push(ev);
   }
@@ -470,8 +468,8 @@ export class World<Msg = unknown, Tag = unknown> {
 
   /** A frame reaches the end of its link. */
   private arrive(ev: SimEvent): void {
-    const link = ev.link as Link<SimEvent>;
-    const to = ev.process as SimProcess;
+    const link = ev.link as Link<SimEvent, SimProcess>;
+    const to = link.to;
     const isHead = ev.inBacklog && link.backlogHead === ev;
     if ((link.backlogLength > 0 && !isHead) || link.cut || link.held || to.state === 'paused') {
       // Blocked, or frames sent before it are waiting: it waits (behind them).
@@ -490,7 +488,7 @@ export class World<Msg = unknown, Tag = unknown> {
     }
     link.inFlight--;
     this.events++;
-    const from = ev.sender as SimProcess;
+    const from = link.from;
     const stamp = ev.stamp;
     const payload = ev.payload;
     const frame = ev.frame;
@@ -556,24 +554,15 @@ export class World<Msg = unknown, Tag = unknown> {
 
   /** `from` answers a frame stamped `stamp` with a reset, so that its sender `to` learns. */
   private reset(from: SimProcess, to: SimProcess, stamp: number, reason: string): void {
-    this.transmit(from, to, this.link(from, to), Frame.Close, stamp, reason);
+    this.transmit(this.link(from, to), Frame.Close, stamp, reason);
   }
 
   /** Puts a frame on a link, due at its arrival time. */
-  private transmit(
-    from: SimProcess,
-    to: SimProcess,
-    link: Link<SimEvent>,
-    frame: Frame,
-    stamp: number,
-    payload: unknown,
-  ): void {
+  private transmit(link: Link<SimEvent, SimProcess>, frame: Frame, stamp: number, payload: unknown): void {
     let ev = this.spareFrames.pop();
     if (ev === undefined) {
-      ev = new SimEvent(EV_FRAME, to, from, stamp, payload, link, frame, null);
+      ev = new SimEvent(EV_FRAME, null, stamp, payload, link, frame, null);
     } else {
-      ev.process = to;
-      ev.sender = from;
       ev.stamp = stamp;
       ev.payload = payload;
       ev.link = link;
@@ -591,7 +580,7 @@ export class World<Msg = unknown, Tag = unknown> {
    * fell due when it resumes; or stalled on a blocked link (or behind a stalled frame), to move
    * when it reaches the head of an open link.
    */
-  private wait(ev: SimEvent, link: Link<SimEvent>, to: SimProcess): void {
+  private wait(ev: SimEvent, link: Link<SimEvent, SimProcess>, to: SimProcess): void {
     if (to.state === 'paused' && !link.cut && !link.held) {
       ev.where = PARKED;
       to.parked.push(ev);
@@ -608,7 +597,7 @@ export class World<Msg = unknown, Tag = unknown> {
   }
 
   /** A link opened again: its waiting frames move on, in order. */
-  private resumeLink(link: Link<SimEvent>): void {
+  private resumeLink(link: Link<SimEvent, SimProcess>): void {
     const head = link.backlogHead;
     if (head !== undefined && head.where === STALLED) this.requeue(head);
   }
@@ -629,7 +618,7 @@ export class World<Msg = unknown, Tag = unknown> {
     const link = proc.out[to.index] ?? this.link(proc, to);
     const lost = link.loss > 0 && link.rng.next() < link.loss;
     this.messagesSent++;
-    this.transmit(proc, to, link, lost ? Frame.Lost : Frame.Data, stamp, message);
+    this.transmit(link, lost ? Frame.Lost : Frame.Data, stamp, message);
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
@@ -638,14 +627,14 @@ export class World<Msg = unknown, Tag = unknown> {
     const view = proc.views[peer.index] as number;
     if (view <= 0) return;
     proc.views[peer.index] = -view;
-    this.transmit(proc, peer, this.link(proc, peer), Frame.Close, view, 'closed by peer');
+    this.transmit(this.link(proc, peer), Frame.Close, view, 'closed by peer');
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
   private setTimer(proc: SimProcess, delay: SimTime, tag: unknown): TimerHandle {
     if (!(delay >= 0) || !Number.isFinite(delay))
       throw new RangeError(`${proc.name}: bad timer delay ${delay}`);
-    const ev = new SimEvent(EV_TIMER, proc, null, proc.incarnation, tag, null, Frame.Data, null);
+    const ev = new SimEvent(EV_TIMER, proc, proc.incarnation, tag, null, Frame.Data, null);
     ev.time = this.clock + Math.round(delay);
     this.queue.push(ev);
     return ev;
@@ -672,11 +661,13 @@ export class World<Msg = unknown, Tag = unknown> {
     return proc;
   }
 
-  private link(from: SimProcess, to: SimProcess): Link<SimEvent> {
+  private link(from: SimProcess, to: SimProcess): Link<SimEvent, SimProcess> {
     let link = from.out[to.index];
     if (link === undefined) {
       if (from === to) throw new RangeError(`${from.name}: a process cannot connect to itself`);
-      link = new Link<SimEvent>(
+      link = new Link<SimEvent, SimProcess>(
+        from,
+        to,
         from.index,
         to.index,
         this.networkRng.fork(`${from.name}->${to.name}`),
