@@ -1,0 +1,586 @@
+import type { Disk } from '../../sim/disk.js';
+import type { TimerHandle } from '../../sim/process.js';
+import { ms } from '../../sim/time.js';
+import type { BrokerConfig, TruncationMode } from '../config.js';
+import type { ErrorName } from '../errors.js';
+import { NO_PRODUCER_ID } from '../log/record.js';
+import { ReplicaLog } from '../log/replica-log.js';
+import { NO_LEADER, Partition } from '../partition.js';
+import {
+  type AlterPartitionResponse,
+  type FetchRequest,
+  type FetchResponse,
+  type FetchResponsePartition,
+  type KafkaMessage,
+  type LeaderAndIsrRequest,
+  type MetadataRequest,
+  type PartitionStateData,
+  type ProduceRequest,
+  type ProduceResponse,
+  type StopReplicaRequest,
+  tpKey,
+  type UpdateMetadataRequest,
+} from '../protocol.js';
+import { AlterPartitionManager } from './alter-partition-manager.js';
+import { type BrokerIO, brokerIdOf, brokerName, type ReplicaManagerTimer } from './io.js';
+import { ReplicaFetcher } from './replica-fetcher.js';
+
+/** The HW checkpoint file of a broker (one log directory): partition → HW. */
+export const HW_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+
+interface DelayedFetch {
+  readonly id: number;
+  readonly from: string;
+  readonly request: FetchRequest;
+  readonly timer: TimerHandle;
+}
+
+interface DelayedProduce {
+  readonly id: number;
+  readonly from: string;
+  readonly correlationId: number;
+  readonly timer: TimerHandle;
+  /** Partition key → its answer so far; `pending` until the HW passes requiredOffset. */
+  readonly results: Map<
+    string,
+    {
+      topic: string;
+      partition: number;
+      error: ErrorName | 'pending';
+      baseOffset: number;
+      requiredOffset: number;
+    }
+  >;
+}
+
+type UpdateMetadataPartition = UpdateMetadataRequest['partitions'][number];
+
+/**
+ * A broker's partitions and everything it does with them (ReplicaManager + the replication parts
+ * of KafkaApis at 3.8.0): LeaderAndIsr, UpdateMetadata and StopReplica from the controller; Produce
+ * with acks 0, 1 and all; Fetch from followers with its long poll; the follower fetchers; ISR
+ * expiration every replica.lag.time.max.ms / 2; the HW checkpoint every
+ * replica.high.watermark.checkpoint.interval.ms.
+ */
+export class ReplicaManager {
+  readonly partitions = new Map<string, Partition>();
+  controllerEpoch = 0;
+  controllerId = -1;
+  /** The broker epoch of this incarnation's registration (the czxid of /brokers/ids/<id>). */
+  brokerEpoch = -1;
+  private liveBrokers = new Set<number>();
+  private readonly metadata = new Map<string, UpdateMetadataPartition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly delayedFetches = new Map<number, DelayedFetch>();
+  private readonly delayedProduces = new Map<number, DelayedProduce>();
+  private readonly alterPartitions: AlterPartitionManager;
+  private readonly checkpointedHw: Record<string, number>;
+  private nextId = 1;
+
+  constructor(
+    private readonly io: BrokerIO,
+    private readonly disk: Disk,
+    readonly brokerId: number,
+    private readonly config: BrokerConfig,
+    private readonly truncation: TruncationMode,
+  ) {
+    this.checkpointedHw = { ...(disk.readFile<Record<string, number>>(HW_CHECKPOINT_FILE) ?? {}) };
+    this.alterPartitions = new AlterPartitionManager(
+      io,
+      brokerId,
+      () => this.brokerEpoch,
+      () => this.controllerId,
+      () => this.nextId++,
+      (p) => this.maybeIncrementHighWatermark(p),
+    );
+  }
+
+  /** Starts the periodic tasks (ReplicaManager.startup). */
+  startup(): void {
+    this.io.setTimer(ms(this.config['replica.lag.time.max.ms'] / 2), { kind: 'isr-expiration' });
+    this.io.setTimer(ms(this.config['replica.high.watermark.checkpoint.interval.ms']), {
+      kind: 'hw-checkpoint',
+    });
+  }
+
+  isAlive(brokerId: number): boolean {
+    return this.liveBrokers.has(brokerId);
+  }
+
+  // ---- from the controller ---------------------------------------------------------------------
+
+  handleLeaderAndIsr(from: string, request: LeaderAndIsrRequest): void {
+    const reply = (
+      error: ErrorName,
+      partitionErrors: { topic: string; partition: number; error: ErrorName }[],
+    ) =>
+      this.io.send(from, {
+        type: 'LeaderAndIsrResponse',
+        correlationId: request.correlationId,
+        error,
+        partitionErrors,
+      });
+    if (request.controllerEpoch < this.controllerEpoch) {
+      reply('STALE_CONTROLLER_EPOCH', []);
+      return;
+    }
+    this.controllerEpoch = request.controllerEpoch;
+    this.controllerId = request.controllerId;
+    const errors: { topic: string; partition: number; error: ErrorName }[] = [];
+    for (const state of request.partitions) {
+      if (!state.replicas.includes(this.brokerId)) {
+        errors.push({ topic: state.topic, partition: state.partition, error: 'UNKNOWN_TOPIC_OR_PARTITION' });
+        continue;
+      }
+      const partition = this.getOrCreatePartition(state.topic, state.partition);
+      // ZooKeeper mode takes only a newer leader epoch (ReplicaManager.becomeLeaderOrFollower).
+      if (state.leaderEpoch <= partition.leaderEpoch) {
+        errors.push({ topic: state.topic, partition: state.partition, error: 'STALE_CONTROLLER_EPOCH' });
+        continue;
+      }
+      if (state.leader === this.brokerId) this.makeLeader(partition, state);
+      else this.makeFollower(partition, state);
+      errors.push({ topic: state.topic, partition: state.partition, error: 'NONE' });
+    }
+    reply('NONE', errors);
+  }
+
+  handleUpdateMetadata(from: string, request: UpdateMetadataRequest): void {
+    if (request.controllerEpoch < this.controllerEpoch) {
+      this.io.send(from, {
+        type: 'UpdateMetadataResponse',
+        correlationId: request.correlationId,
+        error: 'STALE_CONTROLLER_EPOCH',
+      });
+      return;
+    }
+    this.controllerEpoch = request.controllerEpoch;
+    this.controllerId = request.controllerId;
+    this.liveBrokers = new Set(request.liveBrokers);
+    for (const p of request.partitions) this.metadata.set(tpKey(p.topic, p.partition), p);
+    this.io.send(from, {
+      type: 'UpdateMetadataResponse',
+      correlationId: request.correlationId,
+      error: 'NONE',
+    });
+  }
+
+  handleStopReplica(from: string, request: StopReplicaRequest): void {
+    if (request.controllerEpoch < this.controllerEpoch) {
+      this.io.send(from, {
+        type: 'StopReplicaResponse',
+        correlationId: request.correlationId,
+        error: 'STALE_CONTROLLER_EPOCH',
+      });
+      return;
+    }
+    this.controllerEpoch = request.controllerEpoch;
+    for (const p of request.partitions) {
+      const partition = this.partitions.get(tpKey(p.topic, p.partition));
+      if (partition === undefined) continue;
+      this.stopFetching(partition);
+      if (p.deletePartition) this.partitions.delete(tpKey(p.topic, p.partition));
+    }
+    this.io.send(from, { type: 'StopReplicaResponse', correlationId: request.correlationId, error: 'NONE' });
+  }
+
+  handleMetadata(from: string, request: MetadataRequest): void {
+    const wanted = request.topics === undefined ? undefined : new Set(request.topics);
+    this.io.send(from, {
+      type: 'MetadataResponse',
+      correlationId: request.correlationId,
+      controllerId: this.controllerId,
+      brokers: [...this.liveBrokers].sort((a, b) => a - b),
+      partitions: [...this.metadata.values()].filter((p) => wanted === undefined || wanted.has(p.topic)),
+    });
+  }
+
+  handleAlterPartitionResponse(response: AlterPartitionResponse): void {
+    this.alterPartitions.handleResponse(response);
+  }
+
+  // ---- leadership ------------------------------------------------------------------------------
+
+  private makeLeader(partition: Partition, state: PartitionStateData): void {
+    this.stopFetching(partition);
+    if (!partition.makeLeader(state, this.io.now)) return;
+    this.io.note(
+      `${partition.topic}-${partition.partition}: leader in epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}], LEO ${partition.log.logEndOffset}, HW ${partition.log.highWatermark}`,
+    );
+    this.maybeIncrementHighWatermark(partition);
+  }
+
+  private makeFollower(partition: Partition, state: PartitionStateData): void {
+    const previousLeader = partition.leader;
+    const isNewEpoch = partition.makeFollower(state);
+    if (isNewEpoch === undefined) return;
+    this.stopFetching(partition);
+    this.completeDelayedProduces(partition); // acks=all waiting here now fail with NOT_LEADER_OR_FOLLOWER
+    const log = partition.log;
+    if (this.truncation === 'high-watermark') {
+      // Kafka before 0.11: a follower whose leader changed truncates to its high watermark.
+      if (previousLeader !== state.leader)
+        this.truncateTo(partition, log.highWatermark, 'high-watermark truncation');
+    } else if (log.epochCache.isEmpty) {
+      this.truncateTo(partition, log.highWatermark, 'no leader epochs: truncating to the high watermark');
+    }
+    this.io.note(
+      `${partition.topic}-${partition.partition}: follower of broker ${state.leader} in epoch ${state.leaderEpoch}, LEO ${log.logEndOffset}, HW ${log.highWatermark}`,
+    );
+    if (state.leader === NO_LEADER) return;
+    this.fetcherFor(state.leader).add(partition, log.logEndOffset);
+  }
+
+  private truncateTo(partition: Partition, offset: number, why: string): void {
+    const removed = partition.log.truncateTo(offset);
+    const count = removed.reduce((n, b) => n + b.records.length, 0);
+    if (count > 0)
+      this.io.note(
+        `${partition.topic}-${partition.partition}: truncated ${count} record(s) at ${offset} (${why})`,
+      );
+  }
+
+  private fetcherFor(leader: number): ReplicaFetcher {
+    let fetcher = this.fetchers.get(leader);
+    if (fetcher === undefined) {
+      fetcher = new ReplicaFetcher(
+        leader,
+        this.io,
+        this.brokerId,
+        this.config,
+        this.truncation,
+        () => this.nextId++,
+      );
+      this.fetchers.set(leader, fetcher);
+    }
+    return fetcher;
+  }
+
+  private stopFetching(partition: Partition): void {
+    for (const [leader, fetcher] of this.fetchers) {
+      fetcher.remove(partition);
+      if (fetcher.isEmpty) {
+        fetcher.close();
+        this.fetchers.delete(leader);
+      }
+    }
+  }
+
+  private getOrCreatePartition(topic: string, partition: number): Partition {
+    const key = tpKey(topic, partition);
+    let p = this.partitions.get(key);
+    if (p === undefined) {
+      p = new Partition(
+        topic,
+        partition,
+        this.brokerId,
+        new ReplicaLog(this.disk, key, this.checkpointedHw[key] ?? 0),
+      );
+      this.partitions.set(key, p);
+    }
+    return p;
+  }
+
+  // ---- produce ---------------------------------------------------------------------------------
+
+  handleProduce(from: string, request: ProduceRequest): void {
+    const results: DelayedProduce['results'] = new Map();
+    const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    let anyAppended = false;
+    let anyError = false;
+    for (const p of request.partitions) {
+      const key = tpKey(p.topic, p.partition);
+      const partition = this.partitions.get(key);
+      const result = {
+        topic: p.topic,
+        partition: p.partition,
+        error: 'NONE' as ErrorName | 'pending',
+        baseOffset: -1,
+        requiredOffset: -1,
+      };
+      results.set(key, result);
+      if (!validAcks) result.error = 'INVALID_REQUIRED_ACKS';
+      else if (partition === undefined || !partition.isLeader) result.error = 'NOT_LEADER_OR_FOLLOWER';
+      else if (request.acks === -1 && partition.isUnderMinIsr(this.config['min.insync.replicas'])) {
+        result.error = 'NOT_ENOUGH_REPLICAS'; // checked before the append: nothing is written
+      } else {
+        const appended = partition.log.appendAsLeader(
+          p.records,
+          partition.leaderEpoch,
+          p.producerId === NO_PRODUCER_ID ? undefined : p,
+        );
+        if (!appended.ok) result.error = appended.error;
+        else {
+          result.baseOffset = appended.firstOffset;
+          result.requiredOffset = appended.lastOffset + 1;
+          anyAppended = true;
+          this.maybeIncrementHighWatermark(partition);
+          this.wakeDelayedFetches(key);
+        }
+      }
+      if (result.error !== 'NONE') anyError = true;
+    }
+    if (request.acks === 0) {
+      if (anyError) this.io.disconnect(from); // acks=0 has no response: the broker closes the connection
+      return;
+    }
+    if (request.acks === 1 || !anyAppended) {
+      this.sendProduceResponse(from, request.correlationId, results);
+      return;
+    }
+    for (const r of results.values()) if (r.error === 'NONE') r.error = 'pending';
+    const id = this.nextId++;
+    const timer = this.io.setTimer(ms(request.timeoutMs), { kind: 'delayed-produce', id });
+    const delayed: DelayedProduce = { id, from, correlationId: request.correlationId, timer, results };
+    this.delayedProduces.set(id, delayed);
+    this.tryCompleteProduce(delayed);
+  }
+
+  private tryCompleteProduce(delayed: DelayedProduce): void {
+    for (const [key, r] of delayed.results) {
+      if (r.error !== 'pending') continue;
+      const partition = this.partitions.get(key);
+      if (partition === undefined) {
+        r.error = 'NOT_LEADER_OR_FOLLOWER';
+        continue;
+      }
+      const check = partition.checkEnoughReplicasReachOffset(
+        r.requiredOffset,
+        this.config['min.insync.replicas'],
+      );
+      if (check !== 'pending') r.error = check;
+    }
+    if ([...delayed.results.values()].some((r) => r.error === 'pending')) return;
+    this.io.cancelTimer(delayed.timer);
+    this.delayedProduces.delete(delayed.id);
+    this.sendProduceResponse(delayed.from, delayed.correlationId, delayed.results);
+  }
+
+  private completeDelayedProduces(partition: Partition): void {
+    const key = tpKey(partition.topic, partition.partition);
+    for (const delayed of [...this.delayedProduces.values()])
+      if (delayed.results.has(key)) this.tryCompleteProduce(delayed);
+  }
+
+  private expireDelayedProduce(id: number): void {
+    const delayed = this.delayedProduces.get(id);
+    if (delayed === undefined) return;
+    this.delayedProduces.delete(id);
+    for (const r of delayed.results.values()) if (r.error === 'pending') r.error = 'REQUEST_TIMED_OUT';
+    this.sendProduceResponse(delayed.from, delayed.correlationId, delayed.results);
+  }
+
+  private sendProduceResponse(to: string, correlationId: number, results: DelayedProduce['results']): void {
+    const response: ProduceResponse = {
+      type: 'ProduceResponse',
+      correlationId,
+      partitions: [...results.values()].map((r) => ({
+        topic: r.topic,
+        partition: r.partition,
+        error: r.error === 'pending' ? 'REQUEST_TIMED_OUT' : r.error,
+        baseOffset: r.baseOffset,
+      })),
+    };
+    this.io.send(to, response);
+  }
+
+  // ---- fetch (leader side) ---------------------------------------------------------------------
+
+  handleFetch(from: string, request: FetchRequest): void {
+    let respondNow = request.maxWaitMs <= 0;
+    const partitions: FetchResponsePartition[] = [];
+    for (const p of request.partitions) {
+      const answer = this.readForFetch(request.replicaId, p, true);
+      if (answer.error !== 'NONE' || answer.records.length > 0 || answer.divergingEpoch !== undefined)
+        respondNow = true;
+      partitions.push(answer);
+    }
+    if (respondNow) {
+      this.io.send(from, { type: 'FetchResponse', correlationId: request.correlationId, partitions });
+      return;
+    }
+    const id = this.nextId++;
+    const timer = this.io.setTimer(ms(request.maxWaitMs), { kind: 'delayed-fetch', id });
+    this.delayedFetches.set(id, { id, from, request, timer });
+  }
+
+  /**
+   * One partition of a Fetch (Partition.fetchRecords / readRecords): check the epoch, check for a
+   * diverging epoch, read; for a follower's first read, update its state, maybe expand the ISR and
+   * advance the HW. The response carries the HW as it was before this fetch moved it.
+   */
+  private readForFetch(
+    replicaId: number,
+    p: FetchRequest['partitions'][number],
+    firstRead: boolean,
+  ): FetchResponsePartition {
+    const base = {
+      topic: p.topic,
+      partition: p.partition,
+      highWatermark: -1,
+      logStartOffset: -1,
+      records: [],
+    };
+    const partition = this.partitions.get(tpKey(p.topic, p.partition));
+    if (partition === undefined || !partition.isLeader) return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
+    if (p.currentLeaderEpoch < partition.leaderEpoch) return { ...base, error: 'FENCED_LEADER_EPOCH' };
+    if (p.currentLeaderEpoch > partition.leaderEpoch) return { ...base, error: 'UNKNOWN_LEADER_EPOCH' };
+    if (replicaId >= 0 && !partition.replicas.includes(replicaId))
+      return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
+    const log = partition.log;
+    const highWatermark = log.highWatermark;
+    const leaderEnd = log.logEndOffset;
+    const answer = { ...base, highWatermark, logStartOffset: log.logStartOffset };
+    if (p.lastFetchedEpoch >= 0) {
+      const { epoch, endOffset } = log.epochCache.endOffsetFor(p.lastFetchedEpoch, leaderEnd);
+      if (endOffset < 0) return { ...answer, error: 'OFFSET_OUT_OF_RANGE', logEndOffset: leaderEnd };
+      if (epoch < p.lastFetchedEpoch || endOffset < p.fetchOffset) {
+        return { ...answer, error: 'NONE', divergingEpoch: { epoch, endOffset } }; // no state update
+      }
+    }
+    const records = log.read(p.fetchOffset);
+    if (records === undefined) return { ...answer, error: 'OFFSET_OUT_OF_RANGE', logEndOffset: leaderEnd };
+    if (firstRead && replicaId >= 0) {
+      partition.updateFollowerFetchState(replicaId, p.fetchOffset, leaderEnd, this.io.now);
+      if (partition.maybeExpandIsr(replicaId, this.isAlive(replicaId)) !== undefined) {
+        this.io.note(
+          `${p.topic}-${p.partition}: broker ${replicaId} caught up; proposing ISR [${partition.maximalIsr.join(',')}]`,
+        );
+        this.alterPartitions.submit(partition);
+      }
+      this.maybeIncrementHighWatermark(partition);
+    }
+    return { ...answer, error: 'NONE', records };
+  }
+
+  private wakeDelayedFetches(key: string): void {
+    for (const delayed of [...this.delayedFetches.values()]) {
+      if (delayed.request.partitions.some((p) => tpKey(p.topic, p.partition) === key))
+        this.completeDelayedFetch(delayed.id);
+    }
+  }
+
+  private completeDelayedFetch(id: number): void {
+    const delayed = this.delayedFetches.get(id);
+    if (delayed === undefined) return;
+    this.delayedFetches.delete(id);
+    this.io.cancelTimer(delayed.timer);
+    const partitions = delayed.request.partitions.map((p) =>
+      this.readForFetch(delayed.request.replicaId, p, false),
+    );
+    const response: FetchResponse = {
+      type: 'FetchResponse',
+      correlationId: delayed.request.correlationId,
+      partitions,
+    };
+    this.io.send(delayed.from, response);
+  }
+
+  // ---- high watermark and ISR ------------------------------------------------------------------
+
+  private maybeIncrementHighWatermark(partition: Partition): void {
+    const moved = partition.maybeIncrementLeaderHW(
+      this.io.now,
+      ms(this.config['replica.lag.time.max.ms']),
+      this.config['min.insync.replicas'],
+      (id) => this.isAlive(id),
+    );
+    // A higher HW completes acks=all produces and fetches waiting on it (tryCompleteDelayedRequests).
+    if (moved) {
+      this.completeDelayedProduces(partition);
+      this.wakeDelayedFetches(tpKey(partition.topic, partition.partition));
+    }
+  }
+
+  private expireIsr(): void {
+    const maxLag = ms(this.config['replica.lag.time.max.ms']);
+    for (const partition of this.partitions.values()) {
+      const proposed = partition.maybeShrinkIsr(this.io.now, maxLag);
+      if (proposed === undefined) continue;
+      this.io.note(`${partition.topic}-${partition.partition}: shrinking ISR to [${proposed.join(',')}]`);
+      this.alterPartitions.submit(partition);
+    }
+    this.io.setTimer(maxLag / 2, { kind: 'isr-expiration' });
+  }
+
+  private checkpointHighWatermarks(): void {
+    for (const [key, p] of this.partitions) this.checkpointedHw[key] = p.log.highWatermark;
+    this.disk.writeFile(HW_CHECKPOINT_FILE, { ...this.checkpointedHw });
+    this.io.setTimer(ms(this.config['replica.high.watermark.checkpoint.interval.ms']), {
+      kind: 'hw-checkpoint',
+    });
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  /** Handles the replication requests and responses (KafkaApis); returns false for anything else. */
+  handleMessage(from: string, message: KafkaMessage): boolean {
+    switch (message.type) {
+      case 'LeaderAndIsr':
+        this.handleLeaderAndIsr(from, message);
+        return true;
+      case 'UpdateMetadata':
+        this.handleUpdateMetadata(from, message);
+        return true;
+      case 'StopReplica':
+        this.handleStopReplica(from, message);
+        return true;
+      case 'Produce':
+        this.handleProduce(from, message);
+        return true;
+      case 'Fetch':
+        this.handleFetch(from, message);
+        return true;
+      case 'FetchResponse':
+        this.handleFetchResponse(from, message);
+        return true;
+      case 'AlterPartitionResponse':
+        this.handleAlterPartitionResponse(message);
+        return true;
+      case 'Metadata':
+        this.handleMetadata(from, message);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  handleFetchResponse(from: string, response: FetchResponse): void {
+    const leader = brokerIdOf(from);
+    if (leader !== undefined) this.fetchers.get(leader)?.handleResponse(response);
+  }
+
+  handleTimer(tag: ReplicaManagerTimer): void {
+    switch (tag.kind) {
+      case 'isr-expiration':
+        this.expireIsr();
+        return;
+      case 'hw-checkpoint':
+        this.checkpointHighWatermarks();
+        return;
+      case 'fetch-backoff':
+        this.fetchers.get(tag.leader)?.backoffElapsed();
+        return;
+      case 'fetch-timeout':
+        this.io.disconnect(brokerName(tag.leader)); // NetworkClient gives up on the request and the connection
+        this.fetchers.get(tag.leader)?.handleFailure(tag.correlationId);
+        return;
+      case 'delayed-fetch':
+        this.completeDelayedFetch(tag.id);
+        return;
+      case 'delayed-produce':
+        this.expireDelayedProduce(tag.id);
+        return;
+      case 'alter-partition-retry':
+        this.alterPartitions.retry();
+        return;
+    }
+  }
+
+  handleDisconnect(peer: string): void {
+    const id = brokerIdOf(peer);
+    if (id === undefined) return;
+    this.fetchers.get(id)?.handleFailure();
+    this.alterPartitions.handleDisconnect(id);
+  }
+}

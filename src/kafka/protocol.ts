@@ -1,0 +1,183 @@
+import type { ErrorName } from './errors.js';
+import type { ProducerRecord, RecordBatch } from './log/record.js';
+
+/**
+ * The Kafka requests and responses the simulated processes exchange, by Kafka's API names, with
+ * the fields that matter to replication. A request carries a correlation id that its response echoes.
+ */
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export const tpKey = (topic: string, partition: number): string => `${topic}-${partition}`;
+
+/** The partition state in LeaderAndIsr and UpdateMetadata. */
+export interface PartitionStateData extends TopicPartition {
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly partitionEpoch: number;
+  readonly replicas: readonly number[];
+  readonly isNew?: boolean;
+}
+
+export interface LeaderAndIsrRequest {
+  readonly type: 'LeaderAndIsr';
+  readonly correlationId: number;
+  readonly controllerId: number;
+  readonly controllerEpoch: number;
+  readonly brokerEpoch: number;
+  readonly partitions: readonly PartitionStateData[];
+}
+
+export interface LeaderAndIsrResponse {
+  readonly type: 'LeaderAndIsrResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly partitionErrors: readonly (TopicPartition & { readonly error: ErrorName })[];
+}
+
+export interface UpdateMetadataRequest {
+  readonly type: 'UpdateMetadata';
+  readonly correlationId: number;
+  readonly controllerId: number;
+  readonly controllerEpoch: number;
+  readonly brokerEpoch: number;
+  readonly liveBrokers: readonly number[];
+  readonly partitions: readonly (PartitionStateData & { readonly offlineReplicas: readonly number[] })[];
+}
+
+export interface StopReplicaRequest {
+  readonly type: 'StopReplica';
+  readonly correlationId: number;
+  readonly controllerId: number;
+  readonly controllerEpoch: number;
+  readonly brokerEpoch: number;
+  readonly partitions: readonly (TopicPartition & { readonly leaderEpoch: number; readonly deletePartition: boolean })[];
+}
+
+export interface ControllerResponse {
+  readonly type: 'UpdateMetadataResponse' | 'StopReplicaResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+}
+
+export interface FetchPartition extends TopicPartition {
+  readonly fetchOffset: number;
+  readonly currentLeaderEpoch: number;
+  /** The epoch of the last batch the follower has (KIP-595 truncation on fetch); -1 for none. */
+  readonly lastFetchedEpoch: number;
+}
+
+export interface FetchRequest {
+  readonly type: 'Fetch';
+  readonly correlationId: number;
+  /** The fetching broker's id, or -1 for a consumer. */
+  readonly replicaId: number;
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly partitions: readonly FetchPartition[];
+}
+
+export interface FetchResponsePartition extends TopicPartition {
+  readonly error: ErrorName;
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  /** Set when the follower's log diverges from the leader's: where the leader's copy of that epoch ends. */
+  readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: number };
+  /**
+   * With OFFSET_OUT_OF_RANGE: the leader's log end. It stands in for the ListOffsets round trip
+   * Kafka's follower makes next (AbstractFetcherThread.fetchOffsetAndTruncate).
+   */
+  readonly logEndOffset?: number;
+  readonly records: readonly RecordBatch[];
+}
+
+export interface FetchResponse {
+  readonly type: 'FetchResponse';
+  readonly correlationId: number;
+  readonly partitions: readonly FetchResponsePartition[];
+}
+
+export interface ProducePartition extends TopicPartition {
+  readonly records: readonly ProducerRecord[];
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+}
+
+export interface ProduceRequest {
+  readonly type: 'Produce';
+  readonly correlationId: number;
+  /** 0, 1 or -1 (all); anything else is INVALID_REQUIRED_ACKS. */
+  readonly acks: number;
+  readonly timeoutMs: number;
+  readonly partitions: readonly ProducePartition[];
+}
+
+export interface ProduceResponse {
+  readonly type: 'ProduceResponse';
+  readonly correlationId: number;
+  readonly partitions: readonly (TopicPartition & { readonly error: ErrorName; readonly baseOffset: number })[];
+}
+
+export interface AlterPartitionRequest {
+  readonly type: 'AlterPartition';
+  readonly correlationId: number;
+  readonly brokerId: number;
+  readonly brokerEpoch: number;
+  readonly partitions: readonly (TopicPartition & {
+    readonly leaderEpoch: number;
+    readonly newIsr: readonly number[];
+    readonly partitionEpoch: number;
+  })[];
+}
+
+export interface AlterPartitionResponse {
+  readonly type: 'AlterPartitionResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: ErrorName;
+    readonly leader: number;
+    readonly leaderEpoch: number;
+    readonly isr: readonly number[];
+    readonly partitionEpoch: number;
+  })[];
+}
+
+export interface MetadataRequest {
+  readonly type: 'Metadata';
+  readonly correlationId: number;
+  /** Undefined: all topics. */
+  readonly topics?: readonly string[];
+}
+
+export interface MetadataResponse {
+  readonly type: 'MetadataResponse';
+  readonly correlationId: number;
+  readonly controllerId: number;
+  readonly brokers: readonly number[];
+  readonly partitions: readonly (PartitionStateData & { readonly offlineReplicas: readonly number[] })[];
+}
+
+export type KafkaRequest =
+  | LeaderAndIsrRequest
+  | UpdateMetadataRequest
+  | StopReplicaRequest
+  | FetchRequest
+  | ProduceRequest
+  | AlterPartitionRequest
+  | MetadataRequest;
+
+export type KafkaResponse =
+  | LeaderAndIsrResponse
+  | ControllerResponse
+  | FetchResponse
+  | ProduceResponse
+  | AlterPartitionResponse
+  | MetadataResponse;
+
+export type KafkaMessage = KafkaRequest | KafkaResponse;
