@@ -55,7 +55,10 @@ export interface StopReplicaRequest {
   readonly controllerId: number;
   readonly controllerEpoch: number;
   readonly brokerEpoch: number;
-  readonly partitions: readonly (TopicPartition & { readonly leaderEpoch: number; readonly deletePartition: boolean })[];
+  readonly partitions: readonly (TopicPartition & {
+    readonly leaderEpoch: number;
+    readonly deletePartition: boolean;
+  })[];
 }
 
 export interface ControllerResponse {
@@ -120,7 +123,10 @@ export interface ProduceRequest {
 export interface ProduceResponse {
   readonly type: 'ProduceResponse';
   readonly correlationId: number;
-  readonly partitions: readonly (TopicPartition & { readonly error: ErrorName; readonly baseOffset: number })[];
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: ErrorName;
+    readonly baseOffset: number;
+  })[];
 }
 
 export interface AlterPartitionRequest {
