@@ -609,12 +609,7 @@ export class World<Msg = unknown, Tag = unknown> {
     const to = this.byName.get(toName);
     if (to === undefined) throw new RangeError(`${proc.name}: send to unknown process '${toName}'`);
     let stamp = proc.views[to.index] as number;
-    if (stamp <= 0) {
-      const key = pairKey(proc.index, to.index);
-      stamp = (this.connectionIds.get(key) ?? 0) + 1;
-      this.connectionIds.set(key, stamp);
-      proc.views[to.index] = stamp;
-    }
+    if (stamp <= 0) stamp = this.open(proc, to, -stamp);
     const link = proc.out[to.index] ?? this.link(proc, to);
     const lost = link.loss > 0 && link.rng.next() < link.loss;
     this.messagesSent++;
@@ -622,6 +617,24 @@ export class World<Msg = unknown, Tag = unknown> {
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
+  /**
+   * Opens a connection from `proc` to `to`, which knew connections up to `floor`. If `to` has just
+   * opened one to `proc` that `proc` has not heard of yet, this is TCP's simultaneous open: both
+   * ends share that connection, rather than each resetting the other's.
+   */
+  private open(proc: SimProcess, to: SimProcess, floor: number): number {
+    const key = pairKey(proc.index, to.index);
+    const latest = this.connectionIds.get(key) ?? 0;
+    let id: number;
+    if (latest > floor && to.views[proc.index] === latest) id = latest;
+    else {
+      id = latest + 1;
+      this.connectionIds.set(key, id);
+    }
+    proc.views[to.index] = id;
+    return id;
+  }
+
   private disconnectFrom(proc: SimProcess, peerName: string): void {
     const peer = this.process(peerName);
     const view = proc.views[peer.index] as number;

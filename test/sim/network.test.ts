@@ -284,6 +284,29 @@ describe('network: TCP-like connections', () => {
     ]);
   });
 
+  it('lets both ends open at once (TCP simultaneous open): everything arrives, nobody is reset', () => {
+    const events: string[] = [];
+    const got = new Map<string, Msg[]>();
+    const world = new World<Msg>({ seed: 1, latency: { kind: 'constant', value: 100 } });
+    for (const [me, peer] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
+      world.spawn(
+        me,
+        (ctx) => {
+          const base = recorder(events, got)(ctx);
+          return { ...base, onStart: () => ctx.send(peer, `hello from ${me}`) };
+        },
+        { start: false },
+      );
+    }
+    world.start('a');
+    world.start('b');
+    world.runUntilQuiescent();
+    expect(events).toEqual(['100 b <- a hello from a', '100 a <- b hello from b']);
+  });
+
   it('delivers what was sent before a close, then tells the peer; later frames on the old connection are reset', () => {
     const events: string[] = [];
     const got = new Map<string, Msg[]>();
