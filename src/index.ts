@@ -3,3 +3,4 @@
  * scenarios arrive on top of it.
  */
 export * from './sim/index.js';
+export * from './zk/index.js';

@@ -1,0 +1,80 @@
+import { ms, type SimTime } from '../sim/time.js';
+import type { SessionId } from './types.js';
+
+/** Where a session is connected: a server, the client process, and which of its connections. */
+export interface SessionConnection {
+  readonly server: string;
+  readonly client: string;
+  /** Tells a connection from earlier ones between the same two processes. */
+  readonly serial: number;
+}
+
+export interface TrackedSession {
+  readonly id: SessionId;
+  /** The negotiated timeout, ms. */
+  readonly timeoutMs: number;
+  /** The tick boundary at which the ensemble expires it unless it hears from it first, µs. */
+  expiresAt: SimTime;
+  connection: SessionConnection | null;
+}
+
+/**
+ * The ensemble's live sessions and when each expires, as ZooKeeper's SessionTrackerImpl keeps them
+ * in an ExpiryQueue: hearing from a session moves its expiry to the first multiple of tickTime
+ * strictly after now + timeout, and the expirer wakes on those multiples. A session is therefore
+ * expired between `timeout` and `timeout + tickTime` after the last time it was heard from.
+ */
+export class SessionTracker {
+  private readonly sessions = new Map<SessionId, TrackedSession>();
+
+  constructor(private readonly tickTime: SimTime) {}
+
+  add(id: SessionId, timeoutMs: number, now: SimTime): TrackedSession {
+    const session: TrackedSession = {
+      id,
+      timeoutMs,
+      expiresAt: this.expiryFor(now, timeoutMs),
+      connection: null,
+    };
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  get(id: SessionId): TrackedSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The session was heard from (SessionTrackerImpl.touchSession). False if it is not live. */
+  touch(id: SessionId, now: SimTime): boolean {
+    const session = this.sessions.get(id);
+    if (session === undefined) return false;
+    session.expiresAt = this.expiryFor(now, session.timeoutMs);
+    return true;
+  }
+
+  remove(id: SessionId): void {
+    this.sessions.delete(id);
+  }
+
+  /** Sessions whose expiry time has come, oldest first. */
+  due(now: SimTime): TrackedSession[] {
+    const due: TrackedSession[] = [];
+    for (const session of this.sessions.values()) if (session.expiresAt <= now) due.push(session);
+    return due;
+  }
+
+  /** Every session gets a full timeout from now, as a new leader's tracker gives them. */
+  retrackAll(now: SimTime): void {
+    for (const session of this.sessions.values()) session.expiresAt = this.expiryFor(now, session.timeoutMs);
+  }
+
+  /** Live sessions, oldest first. */
+  all(): TrackedSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /** ExpiryQueue.roundToNextInterval(now + timeout). */
+  private expiryFor(now: SimTime, timeoutMs: number): SimTime {
+    return (Math.floor((now + ms(timeoutMs)) / this.tickTime) + 1) * this.tickTime;
+  }
+}
