@@ -1,0 +1,150 @@
+import type { Actor, ProcessContext } from '../../sim/process.js';
+import {
+  isZkClientTimer,
+  isZkMessage,
+  ZkClient,
+  type ZkClientTimer,
+  type ZkClient as ZkClientType,
+  type ZkMessage,
+} from '../../zk/index.js';
+import type { BrokerConfig, TruncationMode } from '../config.js';
+import { KafkaController } from '../controller/controller.js';
+import type { KafkaMessage } from '../protocol.js';
+import { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
+import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
+import { ReplicaManager } from './replica-manager.js';
+
+export type BrokerMessage = KafkaMessage | ZkMessage;
+
+/** A request the broker sends itself (the controller's channel to its own broker), delivered from a timer. */
+interface LocalDelivery {
+  readonly kind: 'local';
+  readonly message: KafkaMessage;
+}
+
+export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery;
+
+export interface BrokerOptions {
+  readonly id: number;
+  readonly config: BrokerConfig;
+  readonly truncation: TruncationMode;
+  /** The ZooKeeper servers' process names (`zookeeper.connect`). */
+  readonly zookeeper: readonly string[];
+  /** The advertised port in the registration (9092 by default). */
+  readonly port?: number;
+}
+
+/** The broker actor's inside, for tests and the teaching views. */
+export interface BrokerActor extends Actor<BrokerMessage, BrokerTimer> {
+  readonly replicaManager: ReplicaManager;
+  readonly controller: () => KafkaController;
+  readonly zookeeper: () => ZkClientType;
+}
+
+/**
+ * A Kafka broker in ZooKeeper mode (KafkaServer.startup at 3.8.0): it opens a ZooKeeper session,
+ * creates the top-level paths, registers `/brokers/ids/<id>` (its broker epoch is that znode's
+ * czxid), and starts its controller module, which joins the controller election. When its session
+ * expires it starts a new one, registers again and re-elects (ZooKeeperClient.reinitialize,
+ * RegisterBrokerAndReelect), keeping its partitions as they are meanwhile.
+ */
+export function brokerActor(options: BrokerOptions) {
+  return (ctx: ProcessContext<BrokerMessage, BrokerTimer>): BrokerActor => {
+    const { id, config } = options;
+    const self = brokerName(id);
+    // What the broker sends itself (the controller's requests and their answers) goes through a timer.
+    const io: BrokerIO = {
+      get now() {
+        return ctx.now;
+      },
+      rng: ctx.rng,
+      send: (to, message) => {
+        if (to === self) ctx.setTimer(0, { kind: 'local', message });
+        else ctx.send(to, message);
+      },
+      disconnect: (peer) => {
+        if (peer !== self) ctx.disconnect(peer);
+      },
+      setTimer: (delay, tag) => ctx.setTimer(delay, tag),
+      cancelTimer: (handle) => ctx.cancelTimer(handle),
+      note: (text) => ctx.note(text),
+    };
+    const replicaManager = new ReplicaManager(io, ctx.disk, id, config, options.truncation);
+    const controllerIO = {
+      get nowMs() {
+        return ctx.now / 1000;
+      },
+      sendToBroker: (target: number, message: KafkaMessage) => io.send(brokerName(target), message),
+      note: (text: string) => ctx.note(text),
+    };
+    let zk!: ZkClient;
+    let kafkaZk!: KafkaZkClient;
+    let controller!: KafkaController;
+    let registered = false;
+
+    const register = (then: () => void): void => {
+      const registration = encodeBrokerRegistration(brokerName(id), options.port ?? 9092, ctx.now / 1000);
+      kafkaZk.registerBroker(id, registration, (result) => {
+        if (!result.ok) {
+          ctx.note(`registration of broker ${id} failed: ${result.code}`);
+          return;
+        }
+        replicaManager.brokerEpoch = result.brokerEpoch;
+        ctx.note(
+          `registered broker ${id} at path /brokers/ids/${id} with broker epoch ${result.brokerEpoch}`,
+        );
+        then();
+      });
+    };
+
+    const newSession = (first: boolean): void => {
+      zk = new ZkClient(ctx, {
+        servers: options.zookeeper,
+        sessionTimeoutMs: config['zookeeper.session.timeout.ms'],
+        name: `${brokerName(id)}-zk`,
+        onStateChange: (state) => {
+          if (state === 'SyncConnected') {
+            kafkaZk.connected();
+            if (!registered) {
+              registered = true;
+              if (first) kafkaZk.ensurePaths(PERSISTENT_ZK_PATHS, () => register(() => controller.startup()));
+              else register(() => controller.reelect());
+            }
+          } else if (state === 'Expired') {
+            // ZooKeeperClient.reinitialize: the controller resigns, then a new session, then register again.
+            controller.expire();
+            registered = false;
+            newSession(false);
+          }
+        },
+        onWatchEvent: (event) => controller.handleWatch(event),
+      });
+      kafkaZk = new KafkaZkClient(zk);
+      if (first) controller = new KafkaController(id, kafkaZk, controllerIO);
+      else controller.useZooKeeper(kafkaZk);
+    };
+
+    return {
+      replicaManager,
+      controller: () => controller,
+      zookeeper: () => zk,
+      onStart() {
+        replicaManager.startup();
+        newSession(true);
+      },
+      onMessage(from, message) {
+        if (isZkMessage(message)) zk.handleMessage(from, message);
+        else replicaManager.handleMessage(from, message);
+      },
+      onTimer(tag) {
+        if (isZkClientTimer(tag)) tag.client.handleTimer(tag);
+        else if (tag.kind === 'local') replicaManager.handleMessage(self, tag.message);
+        else replicaManager.handleTimer(tag);
+      },
+      onDisconnect(peer) {
+        if (!zk.handleDisconnect(peer)) replicaManager.handleDisconnect(peer);
+      },
+    };
+  };
+}

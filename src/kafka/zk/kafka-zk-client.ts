@@ -1,0 +1,223 @@
+import type { FailureCode, Stat, WatchedEvent, ZkClient } from '../../zk/index.js';
+import {
+  BROKER_IDS_PATH,
+  brokerPath,
+  CONTROLLER_EPOCH_PATH,
+  CONTROLLER_PATH,
+  decodeController,
+  encodeController,
+} from '../zk-data.js';
+
+export type Done<T> = (
+  result:
+    | ({ readonly ok: true } & T)
+    | {
+        readonly ok: false;
+        readonly code: FailureCode | 'CONTROLLER_MOVED' | 'NODE_OWNED_BY_ANOTHER_SESSION';
+      },
+) => void;
+
+/**
+ * Kafka's operations on ZooKeeper (KafkaZkClient at 3.8.0) over one ZooKeeper session, with
+ * callbacks instead of blocking calls. Like Kafka's client, a request that fails with
+ * CONNECTIONLOSS is sent again once the session is connected (retryRequestsUntilConnected).
+ */
+export class KafkaZkClient {
+  private readonly waitingForConnection: (() => void)[] = [];
+  /** The session that created our broker registration (the checked-ephemeral rule, KAFKA-7165). */
+  private registrationSession = 0;
+
+  constructor(readonly zk: ZkClient) {}
+
+  /** The client reported SyncConnected: run what waited for a connection. */
+  connected(): void {
+    const waiting = this.waitingForConnection.splice(0);
+    for (const retry of waiting) retry();
+  }
+
+  /** Runs `attempt` now, and again after each reconnect while it fails with CONNECTIONLOSS. */
+  private retrying<T>(attempt: (done: Done<T>) => void, done: Done<T>): void {
+    attempt((result) => {
+      if (!result.ok && result.code === 'CONNECTIONLOSS')
+        this.waitingForConnection.push(() => this.retrying(attempt, done));
+      else done(result);
+    });
+  }
+
+  /** Creates each path (and its parents) as a persistent node with no data, if missing. */
+  ensurePaths(paths: readonly string[], done: Done<object>): void {
+    const all: string[] = [];
+    for (const path of paths) {
+      const parts = path.split('/').filter(Boolean);
+      for (let i = 1; i <= parts.length; i++) {
+        const prefix = `/${parts.slice(0, i).join('/')}`;
+        if (!all.includes(prefix)) all.push(prefix);
+      }
+    }
+    const next = (i: number): void => {
+      const path = all[i];
+      if (path === undefined) {
+        done({ ok: true });
+        return;
+      }
+      this.retrying<object>(
+        (d) =>
+          this.zk.create(path, null, 'PERSISTENT', (o) =>
+            d(o.code === 'OK' || o.code === 'NODEEXISTS' ? { ok: true } : { ok: false, code: o.code }),
+          ),
+        (r) => (r.ok ? next(i + 1) : done(r)),
+      );
+    };
+    next(0);
+  }
+
+  /**
+   * Registers the broker (KafkaZkClient.registerBroker with CheckedEphemeral): an ephemeral
+   * `/brokers/ids/<id>` created empty and filled in one multi; its czxid is the broker epoch.
+   */
+  registerBroker(id: number, registration: string, done: Done<{ brokerEpoch: number }>): void {
+    const path = brokerPath(id);
+    this.retrying<{ brokerEpoch: number }>(
+      (d) =>
+        this.zk.multi(
+          [
+            { type: 'create', path, data: null, mode: 'EPHEMERAL' },
+            { type: 'setData', path, data: registration, version: 0 },
+          ],
+          (outcome) => {
+            const created = outcome.results?.[0];
+            if (outcome.code === 'OK' && created?.type === 'create') {
+              this.registrationSession = this.zk.sessionId;
+              d({ ok: true, brokerEpoch: created.stat.czxid });
+            } else if (outcome.code === 'NODEEXISTS') this.afterNodeExists(path, registration, id, d);
+            else d({ ok: false, code: outcome.code === 'OK' ? 'RUNTIMEINCONSISTENCY' : outcome.code });
+          },
+        ),
+      done,
+    );
+  }
+
+  private afterNodeExists(
+    path: string,
+    registration: string,
+    id: number,
+    done: Done<{ brokerEpoch: number }>,
+  ): void {
+    this.zk.getData(path, { watch: false }, (o) => {
+      if (o.code === 'NONODE') {
+        this.registerBroker(id, registration, done);
+        return;
+      }
+      if (o.code !== 'OK') {
+        done({ ok: false, code: o.code });
+        return;
+      }
+      const owner = o.stat.ephemeralOwner;
+      if (owner === this.zk.sessionId) done({ ok: true, brokerEpoch: o.stat.czxid });
+      else if (owner === this.registrationSession) {
+        // A leftover of our own expired session: delete it and register again (ZOOKEEPER-2985).
+        this.zk.delete(path, -1, () => this.registerBroker(id, registration, done));
+      } else done({ ok: false, code: 'NODE_OWNED_BY_ANOTHER_SESSION' });
+    });
+  }
+
+  /** The controller's id, or -1; watches `/controller` for changes. */
+  getControllerId(done: Done<{ controllerId: number }>): void {
+    this.retrying<{ controllerId: number }>(
+      (d) =>
+        this.zk.getData(CONTROLLER_PATH, { watch: true }, (o) => {
+          if (o.code === 'OK') d({ ok: true, controllerId: o.data === null ? -1 : decodeController(o.data) });
+          else if (o.code === 'NONODE') {
+            // Not there: leave an exists watch so that its creation is seen (ControllerChangeHandler).
+            this.zk.exists(CONTROLLER_PATH, { watch: true }, () => d({ ok: true, controllerId: -1 }));
+          } else d({ ok: false, code: o.code });
+        }),
+      done,
+    );
+  }
+
+  /**
+   * Becomes controller if `/controller` can be created, bumping `/controller_epoch` in the same
+   * multi, conditional on its version (registerControllerAndIncrementControllerEpoch).
+   */
+  registerControllerAndIncrementControllerEpoch(
+    id: number,
+    timestampMs: number,
+    done: Done<{ epoch: number; epochZkVersion: number }>,
+  ): void {
+    this.retrying<{ epoch: number; epochZkVersion: number }>(
+      (d) =>
+        this.readControllerEpoch((current) => {
+          if (!current.ok) {
+            d(current);
+            return;
+          }
+          const epoch = current.epoch + 1;
+          this.zk.multi(
+            [
+              {
+                type: 'create',
+                path: CONTROLLER_PATH,
+                data: encodeController(id, timestampMs),
+                mode: 'EPHEMERAL',
+              },
+              { type: 'setData', path: CONTROLLER_EPOCH_PATH, data: String(epoch), version: current.version },
+            ],
+            (outcome) => {
+              const set = outcome.results?.[1];
+              if (outcome.code === 'OK' && set?.type === 'setData')
+                d({ ok: true, epoch, epochZkVersion: set.stat.version });
+              else if (outcome.code === 'NODEEXISTS' || outcome.code === 'BADVERSION')
+                d({ ok: false, code: 'CONTROLLER_MOVED' });
+              else d({ ok: false, code: outcome.code === 'OK' ? 'RUNTIMEINCONSISTENCY' : outcome.code });
+            },
+          );
+        }),
+      done,
+    );
+  }
+
+  /** `/controller_epoch` and its version, created as 0 if missing. */
+  private readControllerEpoch(done: Done<{ epoch: number; version: number }>): void {
+    this.zk.getData(CONTROLLER_EPOCH_PATH, { watch: false }, (o) => {
+      if (o.code === 'OK') done({ ok: true, epoch: Number(o.data), version: o.stat.version });
+      else if (o.code === 'NONODE') {
+        this.zk.create(CONTROLLER_EPOCH_PATH, '0', 'PERSISTENT', (c) => {
+          if (c.code === 'OK' || c.code === 'NODEEXISTS') this.readControllerEpoch(done);
+          else done({ ok: false, code: c.code });
+        });
+      } else done({ ok: false, code: o.code });
+    });
+  }
+
+  /** The registered brokers with their epochs (czxid), watching `/brokers/ids` for changes. */
+  getBrokers(done: Done<{ brokers: Map<number, number> }>): void {
+    this.retrying<{ brokers: Map<number, number> }>(
+      (d) =>
+        this.zk.getChildren(BROKER_IDS_PATH, { watch: true }, (o) => {
+          if (o.code !== 'OK') {
+            d({ ok: false, code: o.code });
+            return;
+          }
+          const ids = o.children.map(Number).sort((a, b) => a - b);
+          const brokers = new Map<number, number>();
+          const next = (i: number): void => {
+            const id = ids[i];
+            if (id === undefined) {
+              d({ ok: true, brokers });
+              return;
+            }
+            this.zk.exists(brokerPath(id), { watch: false }, (s: { code: string; stat?: Stat }) => {
+              if (s.code === 'OK' && s.stat !== undefined) brokers.set(id, s.stat.czxid);
+              next(i + 1);
+            });
+          };
+          next(0);
+        }),
+      done,
+    );
+  }
+}
+
+/** Whether a watch event concerns `/controller`. */
+export const isControllerEvent = (event: WatchedEvent): boolean => event.path === CONTROLLER_PATH;
