@@ -76,7 +76,14 @@ export function brokerActor(options: BrokerOptions) {
         return ctx.now / 1000;
       },
       sendToBroker: (target: number, message: KafkaMessage) => io.send(brokerName(target), message),
+      reply: (to: string, message: KafkaMessage) => io.send(to, message),
       note: (text: string) => ctx.note(text),
+      uncleanLeaderElectionEnabled: () => config['unclean.leader.election.enable'],
+    };
+    /** KafkaApis: controller requests to the controller module, the rest to the replica manager. */
+    const dispatch = (from: string, message: KafkaMessage): void => {
+      if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
+      else replicaManager.handleMessage(from, message);
     };
     let zk!: ZkClient;
     let kafkaZk!: KafkaZkClient;
@@ -135,11 +142,11 @@ export function brokerActor(options: BrokerOptions) {
       },
       onMessage(from, message) {
         if (isZkMessage(message)) zk.handleMessage(from, message);
-        else replicaManager.handleMessage(from, message);
+        else dispatch(from, message);
       },
       onTimer(tag) {
         if (isZkClientTimer(tag)) tag.client.handleTimer(tag);
-        else if (tag.kind === 'local') replicaManager.handleMessage(self, tag.message);
+        else if (tag.kind === 'local') dispatch(self, tag.message);
         else replicaManager.handleTimer(tag);
       },
       onDisconnect(peer) {

@@ -1,14 +1,32 @@
 import type { WatchedEvent } from '../../zk/index.js';
-import type { KafkaMessage, UpdateMetadataRequest } from '../protocol.js';
-import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { BROKER_IDS_PATH, CONTROLLER_PATH } from '../zk-data.js';
+import type {
+  AlterPartitionRequest,
+  AlterPartitionResponse,
+  KafkaMessage,
+  UpdateMetadataRequest,
+} from '../protocol.js';
+import { tpKey } from '../protocol.js';
+import { ControllerZk, type KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { inSequence } from '../zk/sequence.js';
+import {
+  BROKER_IDS_PATH,
+  BROKER_TOPICS_PATH,
+  CONTROLLER_PATH,
+  type PartitionStateZNode,
+} from '../zk-data.js';
+import { type ElectionResult, offlinePartitionLeaderElection, removeReplicaFromIsr } from './election.js';
+import { type ControllerPartition, partitionStateData, RequestBatch } from './request-batch.js';
 
 /** What the controller needs of its broker. */
 export interface ControllerIO {
   readonly nowMs: number;
   /** Sends a request to a broker (its own broker included: Kafka's controller has a channel to itself). */
   sendToBroker(brokerId: number, message: KafkaMessage): void;
+  /** Answers a request that came from process `to`. */
+  reply(to: string, message: KafkaMessage): void;
   note(text: string): void;
+  /** unclean.leader.election.enable for a topic. */
+  uncleanLeaderElectionEnabled(topic: string): boolean;
 }
 
 type Event = { readonly name: string; readonly run: (done: () => void) => void };
@@ -16,10 +34,9 @@ type Event = { readonly name: string; readonly run: (done: () => void) => void }
 /**
  * The controller module every broker runs (KafkaController at 3.8.0): it takes part in the
  * election through `/controller` and, while it is the active controller, acts on what ZooKeeper's
- * watches report. Kafka runs its events one at a time from a queue on one thread, blocking on
- * ZooKeeper; here each event is a chain of callbacks and the next event starts when it is done.
- *
- * This first part covers election, failover into a fenced epoch, and broker membership.
+ * watches report and on AlterPartition requests. Kafka runs its events one at a time from a queue
+ * on one thread, blocking on ZooKeeper; here each event is a chain of callbacks and the next event
+ * starts when it is done. Every write it makes is fenced by the version of `/controller_epoch`.
  */
 export class KafkaController {
   activeControllerId = -1;
@@ -27,31 +44,39 @@ export class KafkaController {
   epochZkVersion = 0;
   /** Live brokers and their epochs (czxid of their registration), as the active controller knows them. */
   liveBrokers = new Map<number, number>();
+  readonly partitions = new Map<string, ControllerPartition>();
+  private readonly topics = new Set<string>();
   private readonly queue: Event[] = [];
   private running = false;
   private correlationId = 0;
+  private zkc: ControllerZk;
 
   constructor(
     readonly brokerId: number,
     private zk: KafkaZkClient,
     private readonly io: ControllerIO,
-  ) {}
+  ) {
+    this.zkc = new ControllerZk(zk);
+  }
 
   /** A new ZooKeeper session replaced the expired one. */
   useZooKeeper(zk: KafkaZkClient): void {
     this.zk = zk;
+    this.zkc = new ControllerZk(zk);
   }
 
   get isActive(): boolean {
     return this.activeControllerId === this.brokerId;
   }
 
+  private isLive = (broker: number): boolean => this.liveBrokers.has(broker);
+
   /** KafkaController.startup: watch `/controller` and try to become controller. */
   startup(): void {
     this.enqueue('Startup', (done) => this.elect(done));
   }
 
-  /** A watch fired (ControllerChangeHandler, BrokerChangeHandler). */
+  /** A watch fired (ControllerChangeHandler, BrokerChangeHandler, TopicChangeHandler, PartitionModificationsHandler). */
   handleWatch(event: WatchedEvent): void {
     if (event.path === CONTROLLER_PATH) {
       if (event.type === 'NodeDeleted')
@@ -59,19 +84,31 @@ export class KafkaController {
       else this.enqueue('ControllerChange', (done) => this.maybeResign(done));
     } else if (event.path === BROKER_IDS_PATH && event.type === 'NodeChildrenChanged') {
       this.enqueue('BrokerChange', (done) => this.processBrokerChange(done));
+    } else if (event.path === BROKER_TOPICS_PATH && event.type === 'NodeChildrenChanged') {
+      this.enqueue('TopicChange', (done) => this.processTopicChange(done));
+    } else if (event.path.startsWith(`${BROKER_TOPICS_PATH}/`) && event.type === 'NodeDataChanged') {
+      const topic = event.path.slice(BROKER_TOPICS_PATH.length + 1);
+      this.enqueue('PartitionModifications', (done) => this.processTopic(topic, done));
     }
   }
 
   /** The ZooKeeper session expired (processExpire): resign at once, whatever is queued. */
   expire(): void {
     this.queue.length = 0;
+    this.running = false;
+    const wasActive = this.isActive;
     this.activeControllerId = -1;
-    this.onControllerResignation();
+    if (wasActive) this.onControllerResignation();
   }
 
   /** After a new session registered the broker again: maybe resign, then elect (RegisterBrokerAndReelect). */
   reelect(): void {
     this.enqueue('RegisterBrokerAndReelect', (done) => this.maybeResign(() => this.elect(done)));
+  }
+
+  /** An AlterPartition request from a partition leader (queued like every controller event). */
+  handleAlterPartition(from: string, request: AlterPartitionRequest): void {
+    this.enqueue('AlterPartitionReceived', (done) => this.processAlterPartition(from, request, done));
   }
 
   private enqueue(name: string, run: (done: () => void) => void): void {
@@ -88,6 +125,8 @@ export class KafkaController {
     this.running = true;
     event.run(() => this.drain());
   }
+
+  // ---- election --------------------------------------------------------------------------------
 
   /** KafkaController.elect: stop if someone is controller; else race for `/controller`. */
   private elect(done: () => void): void {
@@ -126,26 +165,91 @@ export class KafkaController {
     });
   }
 
-  /** onControllerFailover, so far: read the live brokers (watching them) and tell every broker. */
-  private onControllerFailover(done: () => void): void {
-    this.zk.getBrokers((result) => {
-      if (!result.ok) {
-        done();
-        return;
-      }
-      this.liveBrokers = result.brokers;
-      this.sendUpdateMetadataToAll();
-      this.io.note(`Ready to serve as the new controller with epoch ${this.epoch}`);
-      done();
-    });
-  }
-
   private onControllerResignation(): void {
     this.liveBrokers = new Map();
+    this.partitions.clear();
+    this.topics.clear();
     this.epoch = 0;
     this.epochZkVersion = 0;
     this.io.note(`${this.brokerId} resigned as the controller`);
   }
+
+  /**
+   * onControllerFailover: read live brokers, topics and every partition's state (watching them);
+   * tell every broker who is live; re-send every replica its state and take dead brokers out of
+   * ISRs (ReplicaStateMachine.startup); then elect leaders where there are none
+   * (PartitionStateMachine.startup).
+   */
+  private onControllerFailover(done: () => void): void {
+    this.zk.getBrokers((brokers) => {
+      if (!brokers.ok) {
+        done();
+        return;
+      }
+      this.liveBrokers = brokers.brokers;
+      this.zkc.getTopics((topics) => {
+        inSequence(
+          [...(topics ?? [])].sort(),
+          (topic, next) => this.readTopic(topic, next),
+          () => {
+            this.sendUpdateMetadata([]);
+            const batch = new RequestBatch();
+            for (const p of this.partitions.values()) {
+              if (p.leadership === undefined) continue;
+              batch.addLeaderAndIsr(p.replicas.filter(this.isLive), p);
+            }
+            this.sendBatch(batch);
+            this.offlineReplicas(this.deadReplicas(), () => {
+              for (const p of this.partitions.values()) {
+                if (p.leadership === undefined) p.state = 'NewPartition';
+                else p.state = this.isLive(p.leadership.leader) ? 'OnlinePartition' : 'OfflinePartition';
+              }
+              this.triggerOnlinePartitionStateChange(() => {
+                this.io.note(`Ready to serve as the new controller with epoch ${this.epoch}`);
+                done();
+              });
+            });
+          },
+        );
+      });
+    });
+  }
+
+  /** Reads a topic's assignment and its partitions' states into the context. */
+  private readTopic(topic: string, done: () => void): void {
+    this.zkc.getTopic(topic, (znode) => {
+      if (znode === undefined) {
+        done();
+        return;
+      }
+      this.topics.add(topic);
+      inSequence(
+        [...znode.partitions],
+        ([partition, replicas], next) => {
+          const key = tpKey(topic, partition);
+          const known = this.partitions.get(key);
+          if (known !== undefined) {
+            known.replicas = replicas;
+            next();
+            return;
+          }
+          this.zkc.getPartitionState(topic, partition, (stored) => {
+            this.partitions.set(key, {
+              topic,
+              partition,
+              replicas,
+              leadership: stored === undefined ? undefined : { ...stored.state, zkVersion: stored.zkVersion },
+              state: 'NewPartition',
+            });
+            next();
+          });
+        },
+        done,
+      );
+    });
+  }
+
+  // ---- brokers ---------------------------------------------------------------------------------
 
   /** processBrokerChange: who joined, who left, who came back with a new epoch (bounced). */
   private processBrokerChange(done: () => void): void {
@@ -165,17 +269,332 @@ export class KafkaController {
       const bounced = [...current.keys()].filter(
         (id) => known.has(id) && (current.get(id) as number) > (known.get(id) as number),
       );
-      this.liveBrokers = current;
-      const list = (ids: number[]) => ids.sort((a, b) => a - b).join(',');
+      const list = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
       this.io.note(
         `Newly added brokers: ${list(added)}, deleted brokers: ${list(dead)}, bounced brokers: ${list(bounced)}, all live brokers: ${list([...current.keys()])}`,
       );
-      this.sendUpdateMetadataToAll();
+      this.liveBrokers = new Map([...current].filter(([id]) => !bounced.includes(id)));
+      this.onBrokerFailure([...dead, ...bounced], () => {
+        this.liveBrokers = current;
+        this.onBrokerStartup([...added, ...bounced], done);
+      });
+    });
+  }
+
+  /**
+   * onBrokerFailure → onReplicasBecomeOffline: partitions whose leader died go offline and get a
+   * new leader where one can be elected; then every replica on the dead brokers leaves its ISR
+   * (with no leader left where it led and no election succeeded).
+   */
+  private onBrokerFailure(dead: readonly number[], done: () => void): void {
+    if (dead.length === 0) {
+      done();
+      return;
+    }
+    for (const p of this.partitions.values()) {
+      if (p.leadership !== undefined && !this.isLive(p.leadership.leader)) p.state = 'OfflinePartition';
+    }
+    this.triggerOnlinePartitionStateChange(() => {
+      const replicas = this.deadReplicas().filter(([, broker]) => dead.includes(broker));
+      this.offlineReplicas(replicas, () => {
+        if (replicas.length === 0) this.sendUpdateMetadata([]);
+        done();
+      });
+    });
+  }
+
+  /** onBrokerStartup: tell everyone, give the new brokers their partitions' state, elect where needed. */
+  private onBrokerStartup(added: readonly number[], done: () => void): void {
+    if (added.length === 0) {
+      done();
+      return;
+    }
+    this.sendUpdateMetadata([...this.partitions.values()].filter((p) => p.leadership !== undefined));
+    const batch = new RequestBatch();
+    for (const p of this.partitions.values()) {
+      const hosted = p.replicas.filter((b) => added.includes(b));
+      if (p.leadership !== undefined && hosted.length > 0) batch.addLeaderAndIsr(hosted, p);
+    }
+    this.sendBatch(batch);
+    this.triggerOnlinePartitionStateChange(done);
+  }
+
+  /** (partition, broker) pairs of replicas on brokers that are not live. */
+  private deadReplicas(): [ControllerPartition, number][] {
+    const out: [ControllerPartition, number][] = [];
+    for (const p of this.partitions.values())
+      for (const b of p.replicas) if (!this.isLive(b)) out.push([p, b]);
+    return out;
+  }
+
+  /**
+   * OfflineReplica for each (partition, broker): remove the broker from the ISR in ZooKeeper (the
+   * leader becomes -1 if it led; the last member stays), leader epoch + 1, and tell the other replicas.
+   */
+  private offlineReplicas(replicas: readonly [ControllerPartition, number][], done: () => void): void {
+    const batch = new RequestBatch();
+    inSequence(
+      replicas,
+      ([p, broker], next) => {
+        const l = p.leadership;
+        if (l === undefined) {
+          batch.addUpdateMetadata(p);
+          next();
+          return;
+        }
+        const removed = removeReplicaFromIsr(l.leader, l.isr, broker);
+        if (removed === undefined) {
+          batch.addLeaderAndIsr(
+            p.replicas.filter((b) => b !== broker && this.isLive(b)),
+            p,
+          );
+          next();
+          return;
+        }
+        this.writeLeadership(p, { ...removed, leaderEpoch: l.leaderEpoch + 1 }, (ok) => {
+          if (ok)
+            batch.addLeaderAndIsr(
+              p.replicas.filter((b) => b !== broker && this.isLive(b)),
+              p,
+            );
+          next();
+        });
+      },
+      () => {
+        this.sendBatch(batch);
+        done();
+      },
+    );
+  }
+
+  // ---- partitions ------------------------------------------------------------------------------
+
+  /**
+   * Elects leaders for every New or Offline partition (PartitionStateMachine.triggerOnlinePartitionStateChange):
+   * a new partition gets the first live replica as leader and all live replicas as ISR; an offline one
+   * goes through the offline election, unclean only where the topic allows it.
+   */
+  private triggerOnlinePartitionStateChange(done: () => void): void {
+    const batch = new RequestBatch();
+    const candidates = [...this.partitions.values()].filter((p) => p.state !== 'OnlinePartition');
+    inSequence(
+      candidates,
+      (p, next) => {
+        if (p.leadership === undefined) this.initializeLeaderAndIsr(p, batch, next);
+        else this.electLeader(p, batch, next);
+      },
+      () => {
+        this.sendBatch(batch);
+        done();
+      },
+    );
+  }
+
+  /** initializeLeaderAndIsrForPartitions: epoch 0, leader = first live replica, ISR = the live replicas. */
+  private initializeLeaderAndIsr(p: ControllerPartition, batch: RequestBatch, done: () => void): void {
+    const live = p.replicas.filter(this.isLive);
+    const leader = live[0];
+    if (leader === undefined) {
+      this.io.note(
+        `Controller failed to initialize ${p.topic}-${p.partition}: No assigned replica is alive.`,
+      );
+      done();
+      return;
+    }
+    const state: PartitionStateZNode = { leader, leaderEpoch: 0, isr: live, controllerEpoch: this.epoch };
+    this.zkc.createPartitionState(p.topic, p.partition, state, this.epochZkVersion, (result) => {
+      if (result === 'OK') {
+        p.leadership = { ...state, zkVersion: 0 };
+        p.state = 'OnlinePartition';
+        batch.addLeaderAndIsr(live, p, true);
+      } else if (result === 'CONTROLLER_MOVED') this.moved();
       done();
     });
   }
 
-  private sendUpdateMetadataToAll(): void {
+  /** The offline election for one partition, written conditionally; a version conflict re-reads and retries. */
+  private electLeader(p: ControllerPartition, batch: RequestBatch, done: () => void): void {
+    this.zkc.getPartitionState(p.topic, p.partition, (stored) => {
+      if (stored === undefined || stored.state.controllerEpoch > this.epoch) {
+        done();
+        return;
+      }
+      p.leadership = { ...stored.state, zkVersion: stored.zkVersion };
+      const result: ElectionResult | undefined = offlinePartitionLeaderElection(
+        p.replicas,
+        stored.state.isr,
+        this.isLive,
+        this.io.uncleanLeaderElectionEnabled(p.topic),
+      );
+      if (result === undefined) {
+        this.io.note(
+          `Failed to elect leader for partition ${p.topic}-${p.partition} under strategy OfflinePartitionLeaderElectionStrategy(false)`,
+        );
+        done();
+        return;
+      }
+      const next = {
+        leader: result.leader,
+        leaderEpoch: stored.state.leaderEpoch + 1,
+        isr: result.isr,
+        ...(result.unclean ? { leaderRecoveryState: 1 as const } : {}),
+      };
+      this.writeLeadership(p, next, (ok, conflict) => {
+        if (conflict) {
+          this.electLeader(p, batch, done);
+          return;
+        }
+        if (ok) {
+          p.state = 'OnlinePartition';
+          if (result.unclean)
+            this.io.note(`Unclean leader election for ${p.topic}-${p.partition}: leader ${result.leader}`);
+          batch.addLeaderAndIsr(p.replicas.filter(this.isLive), p);
+        }
+        done();
+      });
+    });
+  }
+
+  /** Writes new leadership for `p` conditionally on its zkVersion, fenced by the controller epoch. */
+  private writeLeadership(
+    p: ControllerPartition,
+    next: { leader: number; leaderEpoch: number; isr: readonly number[]; leaderRecoveryState?: 1 },
+    done: (ok: boolean, conflict: boolean) => void,
+  ): void {
+    const l = p.leadership;
+    if (l === undefined) {
+      done(false, false);
+      return;
+    }
+    const state: PartitionStateZNode = { ...next, controllerEpoch: this.epoch };
+    this.zkc.updatePartitionState(
+      p.topic,
+      p.partition,
+      state,
+      l.zkVersion,
+      this.epochZkVersion,
+      (result, version) => {
+        if (result === 'OK') {
+          p.leadership = { ...state, zkVersion: version };
+          this.io.note(
+            `${p.topic}-${p.partition}: leader ${state.leader}, leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          );
+          done(true, false);
+        } else if (result === 'CONTROLLER_MOVED') {
+          this.moved();
+          done(false, false);
+        } else done(false, result === 'BADVERSION');
+      },
+    );
+  }
+
+  /** A fenced write failed: another controller took over (ControllerMovedException → maybeResign). */
+  private moved(): void {
+    this.enqueue('ControllerMoved', (done) => this.maybeResign(done));
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  /** processTopicChange: new topics' partitions are created (onNewPartitionCreation). */
+  private processTopicChange(done: () => void): void {
+    if (!this.isActive) {
+      done();
+      return;
+    }
+    this.zkc.getTopics((topics) => {
+      const fresh = (topics ?? []).filter((t) => !this.topics.has(t)).sort();
+      inSequence(fresh, (topic, next) => this.processTopic(topic, next), done);
+    });
+  }
+
+  /** Reads a topic's assignment; partitions not yet known are created. */
+  private processTopic(topic: string, done: () => void): void {
+    if (!this.isActive) {
+      done();
+      return;
+    }
+    this.readTopic(topic, () => this.triggerOnlinePartitionStateChange(done));
+  }
+
+  // ---- ISR changes from leaders ------------------------------------------------------------------
+
+  /** tryProcessAlterPartition (KafkaController at 3.8.0): validate against the cache, write, answer, tell everyone. */
+  private processAlterPartition(from: string, request: AlterPartitionRequest, done: () => void): void {
+    const reply = (response: Omit<AlterPartitionResponse, 'type' | 'correlationId'>) =>
+      this.io.reply(from, {
+        type: 'AlterPartitionResponse',
+        correlationId: request.correlationId,
+        ...response,
+      });
+    if (!this.isActive) {
+      reply({ error: 'NOT_CONTROLLER', partitions: [] });
+      done();
+      return;
+    }
+    if (this.liveBrokers.get(request.brokerId) !== request.brokerEpoch) {
+      reply({ error: 'STALE_BROKER_EPOCH', partitions: [] });
+      done();
+      return;
+    }
+    const results: AlterPartitionResponse['partitions'][number][] = [];
+    const batch = new RequestBatch();
+    inSequence(
+      request.partitions,
+      (req, next) => {
+        const p = this.partitions.get(tpKey(req.topic, req.partition));
+        const l = p?.leadership;
+        const answer = (error: AlterPartitionResponse['partitions'][number]['error']) => {
+          results.push({
+            topic: req.topic,
+            partition: req.partition,
+            error,
+            leader: p?.leadership?.leader ?? -1,
+            leaderEpoch: p?.leadership?.leaderEpoch ?? -1,
+            isr: p?.leadership?.isr ?? [],
+            partitionEpoch: p?.leadership?.zkVersion ?? -1,
+          });
+          next();
+        };
+        if (p === undefined || l === undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION');
+        if (req.partitionEpoch > l.zkVersion || req.leaderEpoch > l.leaderEpoch)
+          return answer('NOT_CONTROLLER');
+        if (req.leaderEpoch < l.leaderEpoch) return answer('FENCED_LEADER_EPOCH');
+        if (sameMembers(req.newIsr, l.isr)) return answer('NONE');
+        if (req.partitionEpoch < l.zkVersion) return answer('INVALID_UPDATE_VERSION');
+        if (!req.newIsr.every(this.isLive)) return answer('INELIGIBLE_REPLICA');
+        // The leader epoch stays: only the ISR and the partition epoch change.
+        this.writeLeadership(p, { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: req.newIsr }, (ok) => {
+          if (ok) batch.addUpdateMetadata(p);
+          answer(ok ? 'NONE' : 'INVALID_UPDATE_VERSION');
+        });
+      },
+      () => {
+        reply({ error: 'NONE', partitions: results });
+        this.sendUpdateMetadata([...batch.updateMetadata.values()]);
+        done();
+      },
+    );
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  private sendBatch(batch: RequestBatch): void {
+    for (const [broker, partitions] of [...batch.leaderAndIsr].sort((a, b) => a[0] - b[0])) {
+      if (!this.isLive(broker)) continue;
+      this.io.sendToBroker(broker, {
+        type: 'LeaderAndIsr',
+        correlationId: this.correlationId++,
+        controllerId: this.brokerId,
+        controllerEpoch: this.epoch,
+        brokerEpoch: this.liveBrokers.get(broker) ?? -1,
+        partitions,
+      });
+    }
+    if (batch.updateMetadata.size > 0) this.sendUpdateMetadata([...batch.updateMetadata.values()]);
+  }
+
+  /** UpdateMetadata with these partitions (and the live brokers) to every live broker. */
+  private sendUpdateMetadata(partitions: readonly ControllerPartition[]): void {
     const liveBrokers = [...this.liveBrokers.keys()].sort((a, b) => a - b);
     for (const id of liveBrokers) {
       const request: UpdateMetadataRequest = {
@@ -185,9 +604,16 @@ export class KafkaController {
         controllerEpoch: this.epoch,
         brokerEpoch: this.liveBrokers.get(id) ?? -1,
         liveBrokers,
-        partitions: [],
+        partitions: partitions.map((p) => ({
+          ...partitionStateData(p),
+          offlineReplicas: p.replicas.filter((b) => !this.isLive(b)),
+        })),
       };
       this.io.sendToBroker(id, request);
     }
   }
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }

@@ -1,11 +1,20 @@
-import type { FailureCode, Stat, WatchedEvent, ZkClient } from '../../zk/index.js';
+import type { FailureCode, Stat, WatchedEvent, ZkClient, ZkOp } from '../../zk/index.js';
 import {
   BROKER_IDS_PATH,
+  BROKER_TOPICS_PATH,
   brokerPath,
   CONTROLLER_EPOCH_PATH,
   CONTROLLER_PATH,
   decodeController,
+  decodePartitionState,
+  decodeTopic,
   encodeController,
+  encodePartitionState,
+  type PartitionStateZNode,
+  partitionPath,
+  partitionStatePath,
+  type TopicZNode,
+  topicPath,
 } from '../zk-data.js';
 
 export type Done<T> = (
@@ -221,3 +230,127 @@ export class KafkaZkClient {
 
 /** Whether a watch event concerns `/controller`. */
 export const isControllerEvent = (event: WatchedEvent): boolean => event.path === CONTROLLER_PATH;
+
+/** A partition's leadership as stored in ZooKeeper, with the znode's version (the partition epoch). */
+export interface StoredPartitionState {
+  readonly state: PartitionStateZNode;
+  readonly zkVersion: number;
+}
+
+export type FencedWriteResult =
+  | 'OK'
+  | 'CONTROLLER_MOVED'
+  | 'BADVERSION'
+  | 'NODEEXISTS'
+  | 'NONODE'
+  | 'CONNECTIONLOSS'
+  | 'OTHER';
+
+/** Controller-side reads and fenced writes (KafkaZkClient, with the epoch check of §3.2). */
+export class ControllerZk {
+  constructor(readonly kafkaZk: KafkaZkClient) {}
+
+  private get zk(): ZkClient {
+    return this.kafkaZk.zk;
+  }
+
+  /** Topic names, watching `/brokers/topics` for new ones. */
+  getTopics(done: (topics: string[] | undefined) => void): void {
+    this.zk.getChildren(BROKER_TOPICS_PATH, { watch: true }, (o) =>
+      done(o.code === 'OK' ? [...o.children] : undefined),
+    );
+  }
+
+  /** A topic's assignment, watching it for added partitions. */
+  getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
+    this.zk.getData(topicPath(topic), { watch: true }, (o) =>
+      done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
+    );
+  }
+
+  getPartitionState(
+    topic: string,
+    partition: number,
+    done: (state: StoredPartitionState | undefined) => void,
+  ): void {
+    this.zk.getData(partitionStatePath(topic, partition), { watch: false }, (o) =>
+      done(
+        o.code === 'OK' && o.data !== null
+          ? { state: decodePartitionState(o.data), zkVersion: o.stat.version }
+          : undefined,
+      ),
+    );
+  }
+
+  /** Creates a new partition's state znode (and its parents), fenced by the controller epoch. */
+  createPartitionState(
+    topic: string,
+    partition: number,
+    state: PartitionStateZNode,
+    epochZkVersion: number,
+    done: (result: FencedWriteResult) => void,
+  ): void {
+    this.kafkaZk.ensurePaths([partitionPath(topic, partition)], (r) => {
+      if (!r.ok) {
+        done('OTHER');
+        return;
+      }
+      this.fenced(
+        {
+          type: 'create',
+          path: partitionStatePath(topic, partition),
+          data: encodePartitionState(state),
+          mode: 'PERSISTENT',
+        },
+        epochZkVersion,
+        (result) => done(result.code),
+      );
+    });
+  }
+
+  /** Conditional update of a partition's state (its zkVersion must match), fenced by the controller epoch. */
+  updatePartitionState(
+    topic: string,
+    partition: number,
+    state: PartitionStateZNode,
+    zkVersion: number,
+    epochZkVersion: number,
+    done: (result: FencedWriteResult, newZkVersion: number) => void,
+  ): void {
+    this.fenced(
+      {
+        type: 'setData',
+        path: partitionStatePath(topic, partition),
+        data: encodePartitionState(state),
+        version: zkVersion,
+      },
+      epochZkVersion,
+      (result) => done(result.code, result.version ?? -1),
+    );
+  }
+
+  /** `multi[check /controller_epoch version, op]` (KafkaZkClient.wrapRequestWithControllerEpochCheck). */
+  private fenced(
+    op: ZkOp,
+    epochZkVersion: number,
+    done: (result: { code: FencedWriteResult; version?: number }) => void,
+  ): void {
+    this.zk.multi(
+      [{ type: 'check', path: CONTROLLER_EPOCH_PATH, version: epochZkVersion }, op],
+      (outcome) => {
+        const [check, result] = outcome.results ?? [];
+        if (outcome.code === 'OK') {
+          done({ code: 'OK', ...(result?.type === 'setData' ? { version: result.stat.version } : {}) });
+        } else if (check?.type === 'error' && check.code === 'BADVERSION') done({ code: 'CONTROLLER_MOVED' });
+        else if (
+          outcome.code === 'BADVERSION' ||
+          outcome.code === 'NODEEXISTS' ||
+          outcome.code === 'NONODE' ||
+          outcome.code === 'CONNECTIONLOSS'
+        ) {
+          done({ code: outcome.code });
+        } else done({ code: 'OTHER' });
+      },
+    );
+  }
+}
