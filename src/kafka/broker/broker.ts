@@ -1,3 +1,4 @@
+import type { ReplicaHistory } from '../../history/replica-events.js';
 import type { Actor, ProcessContext } from '../../sim/process.js';
 import {
   isZkClientTimer,
@@ -33,6 +34,8 @@ export interface BrokerOptions {
   readonly zookeeper: readonly string[];
   /** The advertised port in the registration (9092 by default). */
   readonly port?: number;
+  /** Where the broker records what its replicas do. */
+  readonly history?: ReplicaHistory;
 }
 
 /** The broker actor's inside, for tests and the teaching views. */
@@ -70,7 +73,7 @@ export function brokerActor(options: BrokerOptions) {
       cancelTimer: (handle) => ctx.cancelTimer(handle),
       note: (text) => ctx.note(text),
     };
-    const replicaManager = new ReplicaManager(io, ctx.disk, id, config, options.truncation);
+    const replicaManager = new ReplicaManager(io, ctx.disk, id, config, options.truncation, options.history);
     const controllerIO = {
       get nowMs() {
         return ctx.now / 1000;
@@ -90,11 +93,17 @@ export function brokerActor(options: BrokerOptions) {
     let controller!: KafkaController;
     let registered = false;
 
-    const register = (then: () => void): void => {
+    const register = (first: boolean, then: () => void): void => {
       const registration = encodeBrokerRegistration(brokerName(id), options.port ?? 9092, ctx.now / 1000);
       kafkaZk.registerBroker(id, registration, (result) => {
         if (!result.ok) {
-          ctx.note(`registration of broker ${id} failed: ${result.code}`);
+          if (first) {
+            // KafkaServer.startup fails (e.g. the old incarnation's session still owns the znode): the broker exits.
+            ctx.note(
+              `Fatal error during KafkaServer startup. Prepare to shutdown (registration: ${result.code})`,
+            );
+            zk.close();
+          } else ctx.note(`Error processing event RegisterBrokerAndReelect (${result.code})`);
           return;
         }
         replicaManager.brokerEpoch = result.brokerEpoch;
@@ -115,8 +124,9 @@ export function brokerActor(options: BrokerOptions) {
             kafkaZk.connected();
             if (!registered) {
               registered = true;
-              if (first) kafkaZk.ensurePaths(PERSISTENT_ZK_PATHS, () => register(() => controller.startup()));
-              else register(() => controller.reelect());
+              if (first)
+                kafkaZk.ensurePaths(PERSISTENT_ZK_PATHS, () => register(true, () => controller.startup()));
+              else register(false, () => controller.reelect());
             }
           } else if (state === 'Expired') {
             // ZooKeeperClient.reinitialize: the controller resigns, then a new session, then register again.

@@ -33,6 +33,7 @@ export class ReplicaFetcher {
     private readonly config: BrokerConfig,
     private readonly truncation: TruncationMode,
     private readonly nextCorrelationId: () => number,
+    private readonly onTruncated: (partition: Partition, removedRecords: number) => void,
   ) {}
 
   get isEmpty(): boolean {
@@ -172,6 +173,7 @@ export class ReplicaFetcher {
     const log = state.partition.log;
     const removed = log.truncateTo(offset);
     const count = removed.reduce((n, b) => n + b.records.length, 0);
+    this.onTruncated(state.partition, count);
     if (count > 0) {
       this.io.note(
         `${state.partition.topic}-${state.partition.partition}: truncated ${count} record(s) at ${log.logEndOffset} (${why})`,

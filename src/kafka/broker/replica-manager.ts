@@ -1,3 +1,4 @@
+import type { ReplicaEvent, ReplicaHistory } from '../../history/replica-events.js';
 import type { Disk } from '../../sim/disk.js';
 import type { TimerHandle } from '../../sim/process.js';
 import { ms } from '../../sim/time.js';
@@ -83,6 +84,7 @@ export class ReplicaManager {
     readonly brokerId: number,
     private readonly config: BrokerConfig,
     private readonly truncation: TruncationMode,
+    private readonly history?: ReplicaHistory,
   ) {
     this.checkpointedHw = { ...(disk.readFile<Record<string, number>>(HW_CHECKPOINT_FILE) ?? {}) };
     this.alterPartitions = new AlterPartitionManager(
@@ -91,7 +93,10 @@ export class ReplicaManager {
       () => this.brokerEpoch,
       () => this.controllerId,
       () => this.nextId++,
-      (p) => this.maybeIncrementHighWatermark(p),
+      (p) => {
+        this.fact(p, { kind: 'isr', isr: p.isr, leaderEpoch: p.leaderEpoch });
+        this.maybeIncrementHighWatermark(p);
+      },
     );
   }
 
@@ -204,6 +209,12 @@ export class ReplicaManager {
   private makeLeader(partition: Partition, state: PartitionStateData): void {
     this.stopFetching(partition);
     if (!partition.makeLeader(state, this.io.now)) return;
+    this.fact(partition, {
+      kind: 'become-leader',
+      leaderEpoch: state.leaderEpoch,
+      isr: state.isr,
+      logEndOffset: partition.log.logEndOffset,
+    });
     this.io.note(
       `${partition.topic}-${partition.partition}: leader in epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}], LEO ${partition.log.logEndOffset}, HW ${partition.log.highWatermark}`,
     );
@@ -214,6 +225,7 @@ export class ReplicaManager {
     const previousLeader = partition.leader;
     const isNewEpoch = partition.makeFollower(state);
     if (isNewEpoch === undefined) return;
+    this.fact(partition, { kind: 'become-follower', leader: state.leader, leaderEpoch: state.leaderEpoch });
     this.stopFetching(partition);
     this.completeDelayedProduces(partition); // acks=all waiting here now fail with NOT_LEADER_OR_FOLLOWER
     const log = partition.log;
@@ -234,10 +246,26 @@ export class ReplicaManager {
   private truncateTo(partition: Partition, offset: number, why: string): void {
     const removed = partition.log.truncateTo(offset);
     const count = removed.reduce((n, b) => n + b.records.length, 0);
+    this.truncated(partition, count);
     if (count > 0)
       this.io.note(
         `${partition.topic}-${partition.partition}: truncated ${count} record(s) at ${offset} (${why})`,
       );
+  }
+
+  /** A truncation happened (here or in a fetcher): a fact, if it cut anything. */
+  private truncated(partition: Partition, removed: number): void {
+    if (removed > 0) this.fact(partition, { kind: 'truncate', to: partition.log.logEndOffset, removed });
+  }
+
+  private fact(partition: Partition, event: ReplicaEvent): void {
+    this.history?.record({
+      ...event,
+      time: this.io.now,
+      broker: this.brokerId,
+      topic: partition.topic,
+      partition: partition.partition,
+    });
   }
 
   private fetcherFor(leader: number): ReplicaFetcher {
@@ -250,6 +278,7 @@ export class ReplicaManager {
         this.config,
         this.truncation,
         () => this.nextId++,
+        (p, removed) => this.truncated(p, removed),
       );
       this.fetchers.set(leader, fetcher);
     }
@@ -314,6 +343,14 @@ export class ReplicaManager {
           result.baseOffset = appended.firstOffset;
           result.requiredOffset = appended.lastOffset + 1;
           anyAppended = true;
+          if (!appended.duplicate) {
+            this.fact(partition, {
+              kind: 'append',
+              firstOffset: appended.firstOffset,
+              lastOffset: appended.lastOffset,
+              leaderEpoch: partition.leaderEpoch,
+            });
+          }
           this.maybeIncrementHighWatermark(partition);
           this.wakeDelayedFetches(key);
         }
@@ -487,6 +524,11 @@ export class ReplicaManager {
     );
     // A higher HW completes acks=all produces and fetches waiting on it (tryCompleteDelayedRequests).
     if (moved) {
+      this.fact(partition, {
+        kind: 'high-watermark',
+        highWatermark: partition.log.highWatermark,
+        leaderEpoch: partition.leaderEpoch,
+      });
       this.completeDelayedProduces(partition);
       this.wakeDelayedFetches(tpKey(partition.topic, partition.partition));
     }

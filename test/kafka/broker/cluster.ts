@@ -1,4 +1,6 @@
 /** A cluster of ZooKeeper-mode brokers for tests: one ZooKeeper server, brokers 1..n, and an admin client. */
+
+import { ReplicaHistory } from '../../../src/history/replica-events.js';
 import {
   type BrokerActor,
   type BrokerMessage,
@@ -41,6 +43,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
   world.spawn('zookeeper-1', ensemble.serverActor('zookeeper-1') as never);
   const ids = Array.from({ length: options.brokers ?? 3 }, (_, i) => i + 1);
   const config = { ...DEFAULT_BROKER_CONFIG, ...options.config };
+  const history = new ReplicaHistory();
   for (const id of ids) {
     world.spawn(
       brokerName(id),
@@ -49,6 +52,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
         config,
         truncation: options.truncation ?? 'leader-epoch',
         zookeeper: ['zookeeper-1'],
+        history,
       }),
     );
   }
@@ -99,5 +103,114 @@ export function zkCluster(options: ZkClusterOptions = {}) {
     );
     world.at(at, () => world.start(`admin-${topic}`));
   };
-  return { world, ensemble, broker, state, createTopic, ids };
+  return { world, ensemble, broker, state, createTopic, ids, history };
+}
+
+export interface ProducedRecord {
+  readonly value: string;
+  readonly sentAt: SimTime;
+  /** NONE with the offset, an error name, or `timeout`/`disconnected` when the outcome is unknown. */
+  outcome?: { readonly error: string; readonly offset: number; readonly at: SimTime };
+}
+
+const METADATA_RETRY = -2;
+// The test producer's timers reuse the broker's `local` timer shape (its world's tag type).
+const TICK: BrokerTimer = { kind: 'local', message: { type: 'Metadata', correlationId: -1 } };
+
+/**
+ * A bare producer for replication tests (not Kafka's client): one record every `everyMs`, sent once
+ * (no retries) to the leader it learned from Metadata; asks again after any error.
+ */
+export function testProducer(options: {
+  readonly acks: number;
+  readonly everyMs: number;
+  readonly count: number;
+  readonly brokers: readonly number[];
+  readonly log: ProducedRecord[];
+}) {
+  return (
+    ctx: import('../../../src/sim/process.js').ProcessContext<BrokerMessage, BrokerTimer | ZkServerTimer>,
+  ) => {
+    let leader = -1;
+    let sent = 0;
+    let correlation = 0;
+    const inFlight = new Map<number, { record: ProducedRecord; to: number }>();
+    const askMetadata = () => {
+      const to = options.brokers[ctx.rng.below(options.brokers.length)] as number;
+      ctx.send(brokerName(to), { type: 'Metadata', correlationId: correlation++, topics: ['t'] });
+    };
+    const fail = (id: number, error: string) => {
+      const request = inFlight.get(id);
+      if (request === undefined) return;
+      inFlight.delete(id);
+      request.record.outcome = { error, offset: -1, at: ctx.now };
+      leader = -1;
+      askMetadata();
+    };
+    return {
+      onStart() {
+        askMetadata();
+        ctx.setTimer(options.everyMs * 1000, TICK);
+      },
+      onTimer(tag: BrokerTimer | ZkServerTimer) {
+        if ('message' in tag && tag.message.correlationId === METADATA_RETRY) {
+          askMetadata();
+          return;
+        }
+        if (sent < options.count) {
+          const record: ProducedRecord = { value: `v${sent++}`, sentAt: ctx.now };
+          options.log.push(record);
+          if (leader < 0) record.outcome = { error: 'no-leader', offset: -1, at: ctx.now };
+          else {
+            const id = correlation++;
+            inFlight.set(id, { record, to: leader });
+            ctx.send(brokerName(leader), {
+              type: 'Produce',
+              correlationId: id,
+              acks: options.acks,
+              timeoutMs: 30_000,
+              partitions: [
+                {
+                  topic: 't',
+                  partition: 0,
+                  records: [{ key: null, value: record.value, timestamp: ctx.now / 1000 }],
+                  producerId: -1,
+                  producerEpoch: -1,
+                  baseSequence: -1,
+                },
+              ],
+            });
+            if (options.acks === 0) inFlight.delete(id);
+          }
+          ctx.setTimer(options.everyMs * 1000, TICK);
+        }
+        // a request unanswered for 30 s has timed out (request.timeout.ms)
+        for (const [id, r] of inFlight) if (ctx.now - r.record.sentAt > 30_000_000) fail(id, 'timeout');
+      },
+      onMessage(_from: string, m: BrokerMessage) {
+        if (m.type === 'MetadataResponse') {
+          const p = m.partitions.find((x) => x.topic === 't' && x.partition === 0);
+          leader = p === undefined ? -1 : p.leader;
+          if (leader < 0)
+            ctx.setTimer(100_000, {
+              kind: 'local',
+              message: { type: 'Metadata', correlationId: METADATA_RETRY },
+            });
+        } else if (m.type === 'ProduceResponse') {
+          const request = inFlight.get(m.correlationId);
+          const [p] = m.partitions;
+          if (request === undefined || p === undefined) return;
+          if (p.error !== 'NONE') {
+            fail(m.correlationId, p.error);
+            return;
+          }
+          inFlight.delete(m.correlationId);
+          request.record.outcome = { error: 'NONE', offset: p.baseOffset, at: ctx.now };
+        }
+      },
+      onDisconnect(peer: string) {
+        for (const [id, r] of inFlight) if (brokerName(r.to) === peer) fail(id, 'disconnected');
+      },
+    };
+  };
 }

@@ -1,0 +1,39 @@
+import type { SimTime } from '../sim/time.js';
+
+/**
+ * What replicas did, as facts for the checkers and the reports (architecture: "replica-side facts
+ * (appends, truncations, HW moves, leader and ISR changes)"). Recorded by the brokers as it happens.
+ */
+export type ReplicaEvent =
+  | {
+      readonly kind: 'become-leader';
+      readonly leaderEpoch: number;
+      readonly isr: readonly number[];
+      readonly logEndOffset: number;
+    }
+  | { readonly kind: 'become-follower'; readonly leader: number; readonly leaderEpoch: number }
+  | {
+      readonly kind: 'append';
+      readonly firstOffset: number;
+      readonly lastOffset: number;
+      readonly leaderEpoch: number;
+    }
+  | { readonly kind: 'truncate'; readonly to: number; readonly removed: number }
+  | { readonly kind: 'high-watermark'; readonly highWatermark: number; readonly leaderEpoch: number }
+  | { readonly kind: 'isr'; readonly isr: readonly number[]; readonly leaderEpoch: number };
+
+export type ReplicaFact = ReplicaEvent & {
+  readonly time: SimTime;
+  readonly broker: number;
+  readonly topic: string;
+  readonly partition: number;
+};
+
+/** Collects replica facts in the order they happened. Kept outside the actors, so it survives crashes. */
+export class ReplicaHistory {
+  readonly facts: ReplicaFact[] = [];
+
+  record(fact: ReplicaFact): void {
+    this.facts.push(fact);
+  }
+}
