@@ -1,6 +1,8 @@
 /**
- * kafka-sim's public API. The engine (`sim`) is general; the Kafka actors, clients, checkers and
- * scenarios arrive on top of it.
+ * kafka-sim's public API: the engine (`sim`), the simulated ZooKeeper (`zk`), the Kafka cluster
+ * (`kafka`) and the replica facts it records (`history`).
  */
+export * from './history/replica-events.js';
+export * from './kafka/index.js';
 export * from './sim/index.js';
 export * from './zk/index.js';

@@ -50,6 +50,11 @@ export interface ProcessContext<Msg = unknown, Tag = unknown> {
   cancelTimer(handle: TimerHandle): void;
   /** Records a line in the trace (kept from the `faults` level up) and folds it into the trace hash. */
   note(text: string): void;
+  /**
+   * The process stops itself (a process that exits, as a Kafka broker whose startup fails): it is
+   * crashed right after the current event, and only a restart brings it back.
+   */
+  exit(reason: string): void;
 }
 
 export type ProcessState = 'not-started' | 'up' | 'paused' | 'crashed';

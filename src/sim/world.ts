@@ -616,7 +616,6 @@ export class World<Msg = unknown, Tag = unknown> {
     this.transmit(link, lost ? Frame.Lost : Frame.Data, stamp, message);
   }
 
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
   /**
    * Opens a connection from `proc` to `to`, which knew connections up to `floor`. If `to` has just
    * opened one to `proc` that `proc` has not heard of yet, this is TCP's simultaneous open: both
@@ -635,6 +634,7 @@ export class World<Msg = unknown, Tag = unknown> {
     return id;
   }
 
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
   private disconnectFrom(proc: SimProcess, peerName: string): void {
     const peer = this.process(peerName);
     const view = proc.views[peer.index] as number;
@@ -651,6 +651,18 @@ export class World<Msg = unknown, Tag = unknown> {
     ev.time = this.clock + Math.round(delay);
     this.queue.push(ev);
     return ev;
+  }
+
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
+  private exitFrom(proc: SimProcess, reason: string): void {
+    const incarnation = proc.incarnation;
+    this.at(
+      this.clock,
+      () => {
+        if (proc.incarnation === incarnation) this.crash(proc.name);
+      },
+      `${proc.name} exits: ${reason}`,
+    );
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
@@ -741,6 +753,7 @@ interface ActorPort {
   setTimer(proc: SimProcess, delay: SimTime, tag: unknown): TimerHandle;
   cancelTimer(proc: SimProcess, handle: TimerHandle): void;
   noteFrom(proc: SimProcess, text: string): void;
+  exitFrom(proc: SimProcess, reason: string): void;
 }
 
 /** An actor's context: a thin door onto the world, valid for one incarnation of its process. */
@@ -784,6 +797,10 @@ class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
   note(text: string): void {
     this.check();
     this.port.noteFrom(this.proc, text);
+  }
+  exit(reason: string): void {
+    this.check();
+    this.port.exitFrom(this.proc, reason);
   }
   private check(): void {
     if (!this.alive) throw new Error(`${this.proc.name}: an actor of a crashed incarnation tried to act`);

@@ -115,6 +115,29 @@ describe('process lifecycle', () => {
     );
   });
 
+  it('lets a process exit on its own: crashed after the current event, back only by a restart', () => {
+    const world = new World<string, string>({ seed: 1, trace: 'faults' });
+    let starts = 0;
+    world.spawn('a', (ctx) => ({
+      onStart() {
+        starts++;
+        if (ctx.incarnation === 1) {
+          ctx.exit('startup failed');
+          ctx.note('still running until this event ends');
+        }
+      },
+      onMessage() {},
+    }));
+    expect(world.state('a')).toBe('up');
+    world.runUntil(10);
+    expect(world.state('a')).toBe('crashed');
+    expect(world.trace.map((r) => `${r.kind} ${r.detail ?? ''}`)).toContain('action a exits: startup failed');
+    world.restart('a');
+    world.runUntil(20);
+    expect(world.state('a')).toBe('up');
+    expect(starts).toBe(2);
+  });
+
   it('refuses an actor of a dead incarnation that tries to act', () => {
     let saved: ProcessContext<string, string> | undefined;
     const world = new World<string, string>({ seed: 1 });
