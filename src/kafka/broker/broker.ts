@@ -9,7 +9,7 @@ import {
   type ZkMessage,
 } from '../../zk/index.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
-import { KafkaController } from '../controller/controller.js';
+import { type ControllerTimer, KafkaController } from '../controller/controller.js';
 import type { KafkaMessage } from '../protocol.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
@@ -24,7 +24,7 @@ interface LocalDelivery {
   readonly message: KafkaMessage;
 }
 
-export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery;
+export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery | ControllerTimer;
 
 export interface BrokerOptions {
   readonly id: number;
@@ -82,6 +82,8 @@ export function brokerActor(options: BrokerOptions) {
       reply: (to: string, message: KafkaMessage) => io.send(to, message),
       note: (text: string) => ctx.note(text),
       uncleanLeaderElectionEnabled: () => config['unclean.leader.election.enable'],
+      config,
+      schedule: (delayMs: number, tag: ControllerTimer) => void ctx.setTimer(delayMs * 1000, tag),
     };
     /** KafkaApis: controller requests to the controller module, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
@@ -157,6 +159,7 @@ export function brokerActor(options: BrokerOptions) {
       onTimer(tag) {
         if (isZkClientTimer(tag)) tag.client.handleTimer(tag);
         else if (tag.kind === 'local') dispatch(self, tag.message);
+        else if (tag.kind === 'controller') controller.onTimer(tag);
         else replicaManager.handleTimer(tag);
       },
       onDisconnect(peer) {

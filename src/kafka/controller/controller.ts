@@ -1,4 +1,5 @@
 import type { WatchedEvent } from '../../zk/index.js';
+import type { BrokerConfig } from '../config.js';
 import type {
   AlterPartitionRequest,
   AlterPartitionResponse,
@@ -14,7 +15,13 @@ import {
   CONTROLLER_PATH,
   type PartitionStateZNode,
 } from '../zk-data.js';
-import { type ElectionResult, offlinePartitionLeaderElection, removeReplicaFromIsr } from './election.js';
+import {
+  autoRebalanceCandidates,
+  type ElectionResult,
+  offlinePartitionLeaderElection,
+  preferredReplicaPartitionLeaderElection,
+  removeReplicaFromIsr,
+} from './election.js';
 import { type ControllerPartition, partitionStateData, RequestBatch } from './request-batch.js';
 
 /** What the controller needs of its broker. */
@@ -27,7 +34,20 @@ export interface ControllerIO {
   note(text: string): void;
   /** unclean.leader.election.enable for a topic. */
   uncleanLeaderElectionEnabled(topic: string): boolean;
+  readonly config: BrokerConfig;
+  /** Calls `onTimer(tag)` after `delayMs` (the controller's scheduler). */
+  schedule(delayMs: number, tag: ControllerTimer): void;
 }
+
+/** The controller's scheduled task: the auto leader rebalance check, for the epoch that scheduled it. */
+export interface ControllerTimer {
+  readonly kind: 'controller';
+  readonly task: 'auto-leader-rebalance';
+  readonly epoch: number;
+}
+
+/** The first auto-rebalance check after failover (KafkaController.onControllerFailover, hard-coded 5 s). */
+const FIRST_REBALANCE_CHECK_MS = 5_000;
 
 type Event = { readonly name: string; readonly run: (done: () => void) => void };
 
@@ -206,6 +226,13 @@ export class KafkaController {
               }
               this.triggerOnlinePartitionStateChange(() => {
                 this.io.note(`Ready to serve as the new controller with epoch ${this.epoch}`);
+                if (this.io.config['auto.leader.rebalance.enable']) {
+                  this.io.schedule(FIRST_REBALANCE_CHECK_MS, {
+                    kind: 'controller',
+                    task: 'auto-leader-rebalance',
+                    epoch: this.epoch,
+                  });
+                }
                 done();
               });
             });
@@ -484,6 +511,85 @@ export class KafkaController {
           this.moved();
           done(false, false);
         } else done(false, result === 'BADVERSION');
+      },
+    );
+  }
+
+  // ---- preferred leaders -------------------------------------------------------------------------
+
+  /** The controller's scheduler fired. A task of an earlier tenure is dropped. */
+  onTimer(tag: ControllerTimer): void {
+    if (!this.isActive || tag.epoch !== this.epoch) return;
+    this.enqueue('AutoPreferredReplicaLeaderElection', (done) =>
+      this.checkAndTriggerAutoLeaderRebalance(() => {
+        this.io.schedule(this.io.config['leader.imbalance.check.interval.seconds'] * 1000, tag);
+        done();
+      }),
+    );
+  }
+
+  /**
+   * A preferred replica election (kafka-leader-election.sh --election-type preferred, or
+   * kafka-preferred-replica-election.sh): each partition whose preferred replica is live, in the
+   * ISR and not leading gets it back as leader. All partitions when `partitions` is undefined.
+   */
+  electPreferredLeaders(partitions?: readonly { topic: string; partition: number }[]): void {
+    this.enqueue('ReplicaLeaderElection', (done) => {
+      if (!this.isActive) {
+        done();
+        return;
+      }
+      const wanted =
+        partitions === undefined
+          ? [...this.partitions.values()]
+          : partitions
+              .map((tp) => this.partitions.get(tpKey(tp.topic, tp.partition)))
+              .filter((p) => p !== undefined);
+      this.electPreferred(
+        wanted.filter((p) => p.leadership !== undefined && p.leadership.leader !== p.replicas[0]),
+        done,
+      );
+    });
+  }
+
+  /** checkAndTriggerAutoLeaderRebalance: per preferred broker, above leader.imbalance.per.broker.percentage. */
+  private checkAndTriggerAutoLeaderRebalance(done: () => void): void {
+    const candidates = autoRebalanceCandidates(
+      [...this.partitions.values()].filter((p) => p.leadership !== undefined),
+      (p) => ({ assignment: p.replicas, leader: p.leadership?.leader ?? -1, isr: p.leadership?.isr ?? [] }),
+      this.isLive,
+      this.io.config['leader.imbalance.per.broker.percentage'],
+    );
+    this.electPreferred(candidates, done);
+  }
+
+  /** PreferredReplicaPartitionLeaderElection for each partition; the ISR stays, the epoch goes up. */
+  private electPreferred(partitions: readonly ControllerPartition[], done: () => void): void {
+    const batch = new RequestBatch();
+    inSequence(
+      partitions,
+      (p, next) => {
+        const l = p.leadership;
+        const result =
+          l === undefined
+            ? undefined
+            : preferredReplicaPartitionLeaderElection(p.replicas, l.isr, this.isLive);
+        if (l === undefined || result === undefined) {
+          next();
+          return;
+        }
+        this.writeLeadership(
+          p,
+          { leader: result.leader, leaderEpoch: l.leaderEpoch + 1, isr: l.isr },
+          (ok) => {
+            if (ok) batch.addLeaderAndIsr(p.replicas.filter(this.isLive), p);
+            next();
+          },
+        );
+      },
+      () => {
+        this.sendBatch(batch);
+        done();
       },
     );
   }
