@@ -105,6 +105,7 @@ export function brokerActor(options: BrokerOptions) {
               `Fatal error during KafkaServer startup. Prepare to shutdown (registration: ${result.code})`,
             );
             zk.close();
+            ctx.exit('KafkaServer startup failed');
           } else ctx.note(`Error processing event RegisterBrokerAndReelect (${result.code})`);
           return;
         }

@@ -83,4 +83,25 @@ describe('brokers in ZooKeeper', () => {
       `Newly added brokers: ${first}, deleted brokers: , bounced brokers: , all live brokers: 1,2,3`,
     );
   });
+
+  it('exits when restarted while its old session still holds its registration, and starts after it expired', () => {
+    // Found by the replication properties: the broker stayed up but inert, so a later restart did nothing.
+    const { world, registered } = clusterWithZooKeeper(7);
+    world.runUntil(seconds(10));
+    world.crash(brokerName(2));
+    world.at(seconds(11), () => world.restart(brokerName(2)));
+    world.runUntil(seconds(12));
+    expect(world.state(brokerName(2))).toBe('crashed');
+    const notes = world.trace
+      .filter((r) => r.kind === 'note' && r.process === brokerName(2))
+      .map((r) => r.detail);
+    expect(notes).toContain(
+      'Fatal error during KafkaServer startup. Prepare to shutdown (registration: NODE_OWNED_BY_ANOTHER_SESSION)',
+    );
+    world.runUntil(seconds(40)); // the old session has expired
+    expect(registered()).toEqual([1, 3]);
+    world.restart(brokerName(2));
+    world.runUntil(seconds(45));
+    expect(registered()).toEqual([1, 2, 3]);
+  });
 });
