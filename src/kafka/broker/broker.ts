@@ -1,4 +1,4 @@
-import type { ReplicaHistory } from '../../history/replica-events.js';
+import type { BrokerEvent, ClusterHistory } from '../../history/cluster-history.js';
 import type { Actor, ProcessContext } from '../../sim/process.js';
 import {
   isZkClientTimer,
@@ -35,7 +35,7 @@ export interface BrokerOptions {
   /** The advertised port in the registration (9092 by default). */
   readonly port?: number;
   /** Where the broker records what its replicas do. */
-  readonly history?: ReplicaHistory;
+  readonly history?: ClusterHistory;
 }
 
 /** The broker actor's inside, for tests and the teaching views. */
@@ -81,6 +81,12 @@ export function brokerActor(options: BrokerOptions) {
       sendToBroker: (target: number, message: KafkaMessage) => io.send(brokerName(target), message),
       reply: (to: string, message: KafkaMessage) => io.send(to, message),
       note: (text: string) => ctx.note(text),
+      onControllership: (epoch: number | undefined) =>
+        fact(
+          epoch === undefined
+            ? { kind: 'controller-resigned' }
+            : { kind: 'controller-elected', controllerEpoch: epoch },
+        ),
       uncleanLeaderElectionEnabled: () => config['unclean.leader.election.enable'],
       config,
       schedule: (delayMs: number, tag: ControllerTimer) => void ctx.setTimer(delayMs * 1000, tag),
@@ -95,6 +101,8 @@ export function brokerActor(options: BrokerOptions) {
     let controller!: KafkaController;
     let registered = false;
 
+    const fact = (event: BrokerEvent): void =>
+      options.history?.recordBroker({ ...event, time: ctx.now, broker: id });
     const register = (first: boolean, then: () => void): void => {
       const registration = encodeBrokerRegistration(brokerName(id), options.port ?? 9092, ctx.now / 1000);
       kafkaZk.registerBroker(id, registration, (result) => {
@@ -110,6 +118,7 @@ export function brokerActor(options: BrokerOptions) {
           return;
         }
         replicaManager.brokerEpoch = result.brokerEpoch;
+        fact({ kind: 'registered', brokerEpoch: result.brokerEpoch });
         ctx.note(
           `registered broker ${id} at path /brokers/ids/${id} with broker epoch ${result.brokerEpoch}`,
         );
@@ -123,6 +132,7 @@ export function brokerActor(options: BrokerOptions) {
         sessionTimeoutMs: config['zookeeper.session.timeout.ms'],
         name: `${brokerName(id)}-zk`,
         onStateChange: (state) => {
+          fact({ kind: 'zk-session', state, sessionId: zk.sessionId });
           if (state === 'SyncConnected') {
             kafkaZk.connected();
             if (!registered) {

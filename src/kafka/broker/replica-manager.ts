@@ -1,4 +1,4 @@
-import type { ReplicaEvent, ReplicaHistory } from '../../history/replica-events.js';
+import type { ClusterHistory, ReplicaEvent } from '../../history/cluster-history.js';
 import type { Disk } from '../../sim/disk.js';
 import type { TimerHandle } from '../../sim/process.js';
 import { ms } from '../../sim/time.js';
@@ -84,7 +84,7 @@ export class ReplicaManager {
     readonly brokerId: number,
     private readonly config: BrokerConfig,
     private readonly truncation: TruncationMode,
-    private readonly history?: ReplicaHistory,
+    private readonly history?: ClusterHistory,
   ) {
     this.checkpointedHw = { ...(disk.readFile<Record<string, number>>(HW_CHECKPOINT_FILE) ?? {}) };
     this.alterPartitions = new AlterPartitionManager(

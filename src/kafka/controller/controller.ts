@@ -35,6 +35,8 @@ export interface ControllerIO {
   /** unclean.leader.election.enable for a topic. */
   uncleanLeaderElectionEnabled(topic: string): boolean;
   readonly config: BrokerConfig;
+  /** This broker became controller in `epoch`, or (undefined) resigned. */
+  onControllership(epoch: number | undefined): void;
   /** Calls `onTimer(tag)` after `delayMs` (the controller's scheduler). */
   schedule(delayMs: number, tag: ControllerTimer): void;
 }
@@ -168,6 +170,7 @@ export class KafkaController {
           this.io.note(
             `${this.brokerId} successfully elected as the controller. Epoch incremented to ${result.epoch} and epoch zk version is now ${result.epochZkVersion}`,
           );
+          this.io.onControllership(result.epoch);
           this.onControllerFailover(done);
         } else if (result.code === 'CONTROLLER_MOVED') this.maybeResign(done);
         else done();
@@ -192,6 +195,7 @@ export class KafkaController {
     this.epoch = 0;
     this.epochZkVersion = 0;
     this.io.note(`${this.brokerId} resigned as the controller`);
+    this.io.onControllership(undefined);
   }
 
   /**

@@ -1,6 +1,6 @@
 /** A cluster of ZooKeeper-mode brokers for tests: one ZooKeeper server, brokers 1..n, and an admin client. */
 
-import { ReplicaHistory } from '../../../src/history/replica-events.js';
+import { ClusterHistory } from '../../../src/history/cluster-history.js';
 import {
   type BrokerActor,
   type BrokerMessage,
@@ -43,7 +43,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
   world.spawn('zookeeper-1', ensemble.serverActor('zookeeper-1') as never);
   const ids = Array.from({ length: options.brokers ?? 3 }, (_, i) => i + 1);
   const config = { ...DEFAULT_BROKER_CONFIG, ...options.config };
-  const history = new ReplicaHistory();
+  const history = new ClusterHistory();
   for (const id of ids) {
     world.spawn(
       brokerName(id),

@@ -6,7 +6,7 @@ import { cluster } from './harness.js';
 
 describe('a zombie controller is fenced', () => {
   it('a controller cut off from ZooKeeper loses its session; another takes a higher epoch; the old one resigns on return', () => {
-    const { world, ensemble, broker, createTopic, ids } = zkCluster({ seed: 5 });
+    const { world, ensemble, broker, createTopic, ids, history } = zkCluster({ seed: 5 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
     world.runUntil(seconds(10));
     const zombie = ids.find((id) => broker(id)?.controller().isActive) as number;
@@ -27,6 +27,16 @@ describe('a zombie controller is fenced', () => {
     expect(ids.filter((id) => broker(id)?.controller().isActive)).toEqual([successor]);
     expect(broker(zombie)?.controller().activeControllerId).toBe(successor);
     expect(ensemble.tree.node(`/brokers/ids/${zombie}`)).toBeDefined(); // registered again, new session
+    const zombieFacts = history.brokerFacts
+      .filter((f) => f.broker === zombie)
+      .map((f) => (f.kind === 'zk-session' ? f.state : f.kind));
+    // its story, in order: elected, cut off, expired, resigned, registered again with a new session
+    const order = ['controller-elected', 'Disconnected', 'Expired', 'controller-resigned', 'registered'];
+    const positions = order.map((kind) => zombieFacts.lastIndexOf(kind));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const elected = history.brokerFacts.filter((f) => f.kind === 'controller-elected');
+    expect(elected.map((f) => (f.kind === 'controller-elected' ? f.controllerEpoch : -1))).toEqual([1, 2]);
   });
 
   it('brokers ignore LeaderAndIsr, UpdateMetadata and StopReplica from an older controller epoch', () => {

@@ -29,11 +29,32 @@ export type ReplicaFact = ReplicaEvent & {
   readonly partition: number;
 };
 
-/** Collects replica facts in the order they happened. Kept outside the actors, so it survives crashes. */
-export class ReplicaHistory {
+/** What a broker did as a member of the cluster: its ZooKeeper session, registration and controllership. */
+export type BrokerEvent =
+  | {
+      readonly kind: 'zk-session';
+      readonly state: 'SyncConnected' | 'Disconnected' | 'Expired';
+      readonly sessionId: number;
+    }
+  | { readonly kind: 'registered'; readonly brokerEpoch: number }
+  | { readonly kind: 'controller-elected'; readonly controllerEpoch: number }
+  | { readonly kind: 'controller-resigned' };
+
+export type BrokerFact = BrokerEvent & { readonly time: SimTime; readonly broker: number };
+
+/**
+ * Collects what replicas and brokers did, each in the order it happened. Kept outside the actors,
+ * so it survives their crashes.
+ */
+export class ClusterHistory {
   readonly facts: ReplicaFact[] = [];
+  readonly brokerFacts: BrokerFact[] = [];
 
   record(fact: ReplicaFact): void {
     this.facts.push(fact);
+  }
+
+  recordBroker(fact: BrokerFact): void {
+    this.brokerFacts.push(fact);
   }
 }
