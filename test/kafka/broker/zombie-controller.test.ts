@@ -29,7 +29,7 @@ describe('a zombie controller is fenced', () => {
     expect(ensemble.tree.node(`/brokers/ids/${zombie}`)).toBeDefined(); // registered again, new session
     const zombieFacts = history.brokerFacts
       .filter((f) => f.broker === zombie)
-      .map((f) => (f.kind === 'zk-session' ? f.state : f.kind));
+      .map((f): string => (f.kind === 'zk-session' ? f.state : f.kind));
     // its story, in order: elected, cut off, expired, resigned, registered again with a new session
     const order = ['controller-elected', 'Disconnected', 'Expired', 'controller-resigned', 'registered'];
     const positions = order.map((kind) => zombieFacts.lastIndexOf(kind));
