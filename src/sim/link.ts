@@ -35,8 +35,6 @@ export class Link<Ev, P = unknown> {
   /** Frames that could not arrive yet, in send order, starting at `backlogStart`. */
   private backlog: (Ev | undefined)[] = [];
   private backlogStart = 0;
-  /** Frames sent and not yet arrived (in the queue or in the backlog). */
-  inFlight = 0;
 
   constructor(
     readonly from: P,

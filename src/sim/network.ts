@@ -169,11 +169,6 @@ export class Network {
     return this.kernel.link(f, t).blocked;
   }
 
-  /** Frames in flight (or stalled) from `from` to `to`. */
-  inFlight(from: string, to: string): number {
-    return this.kernel.link(this.kernel.processIndex(from), this.kernel.processIndex(to)).inFlight;
-  }
-
   private addRule(rule: CutRule, kind: 'partition', detail: string): void {
     this.rules.push(rule);
     for (const link of this.kernel.links()) {

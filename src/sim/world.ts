@@ -486,7 +486,6 @@ export class World<Msg = unknown, Tag = unknown> {
       const next = link.backlogHead;
       if (next !== undefined && next.where === STALLED) this.requeue(next);
     }
-    link.inFlight--;
     this.events++;
     const from = link.from;
     const stamp = ev.stamp;
@@ -566,12 +565,9 @@ export class World<Msg = unknown, Tag = unknown> {
       ev.stamp = stamp;
       ev.payload = payload;
       ev.link = link;
-      ev.frame = frame;
-      ev.where = QUEUED;
-      ev.inBacklog = false;
+      ev.frame = frame; // a spare frame arrived from the queue and left any backlog: QUEUED, not inBacklog
     }
     ev.time = link.arrivalFrom(this.clock);
-    link.inFlight++;
     this.queue.push(ev);
   }
 
