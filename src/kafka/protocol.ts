@@ -169,6 +169,55 @@ export interface MetadataResponse {
   readonly partitions: readonly (PartitionStateData & { readonly offlineReplicas: readonly number[] })[];
 }
 
+/** CreateTopics (ZooKeeper mode: handled by any broker, written to ZooKeeper by ZkAdminManager). */
+export interface CreateTopicsRequest {
+  readonly type: 'CreateTopics';
+  readonly correlationId: number;
+  readonly topics: readonly {
+    readonly name: string;
+    /** -1: the broker's num.partitions. */
+    readonly numPartitions: number;
+    /** -1: the broker's default.replication.factor. */
+    readonly replicationFactor: number;
+    /** An explicit assignment (partition i gets element i), or empty. */
+    readonly assignments: readonly (readonly number[])[];
+    readonly configs: Readonly<Record<string, string>>;
+  }[];
+  readonly timeoutMs: number;
+}
+
+/** An admin answer per topic: a Kafka error name (NONE on success) and its message. */
+export interface AdminTopicResult {
+  readonly name: string;
+  readonly error: string;
+  readonly errorMessage?: string;
+  readonly topicId?: string;
+}
+
+export interface CreateTopicsResponse {
+  readonly type: 'CreateTopicsResponse';
+  readonly correlationId: number;
+  readonly topics: readonly AdminTopicResult[];
+}
+
+export interface CreatePartitionsRequest {
+  readonly type: 'CreatePartitions';
+  readonly correlationId: number;
+  readonly topics: readonly {
+    readonly name: string;
+    /** The partition count wanted in total. */
+    readonly count: number;
+    readonly assignments?: readonly (readonly number[])[];
+  }[];
+  readonly timeoutMs: number;
+}
+
+export interface CreatePartitionsResponse {
+  readonly type: 'CreatePartitionsResponse';
+  readonly correlationId: number;
+  readonly topics: readonly AdminTopicResult[];
+}
+
 export type KafkaRequest =
   | LeaderAndIsrRequest
   | UpdateMetadataRequest
@@ -176,7 +225,9 @@ export type KafkaRequest =
   | FetchRequest
   | ProduceRequest
   | AlterPartitionRequest
-  | MetadataRequest;
+  | MetadataRequest
+  | CreateTopicsRequest
+  | CreatePartitionsRequest;
 
 export type KafkaResponse =
   | LeaderAndIsrResponse
@@ -184,6 +235,8 @@ export type KafkaResponse =
   | FetchResponse
   | ProduceResponse
   | AlterPartitionResponse
-  | MetadataResponse;
+  | MetadataResponse
+  | CreateTopicsResponse
+  | CreatePartitionsResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;

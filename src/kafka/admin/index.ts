@@ -52,10 +52,10 @@ export {
 } from './topic-name.js';
 export {
   type AdminClusterView,
-  type CreatePartitionsRequest,
   type CreateTopicOptions,
-  type CreateTopicRequest,
   type ExistingTopic,
+  type NewPartitionsRequest,
+  type NewTopicRequest,
   type PartitionReplicas,
   planCreatePartitions,
   planCreateTopic,

@@ -50,7 +50,7 @@ export interface AdminClusterView {
 }
 
 /** A CreateTopics request for one topic. */
-export interface CreateTopicRequest {
+export interface NewTopicRequest {
   readonly name: string;
   /** Absent or -1: the broker's num.partitions. */
   readonly numPartitions?: number;
@@ -68,7 +68,7 @@ export interface CreateTopicOptions extends Pick<AssignReplicasOptions, 'fixedSt
 }
 
 /** A CreatePartitions request for one topic. */
-export interface CreatePartitionsRequest {
+export interface NewPartitionsRequest {
   readonly name: string;
   /** The partition count wanted in total. */
   readonly count: number;
@@ -120,7 +120,7 @@ export function validateTopicCreate(
  * @throws KafkaError with Kafka's exception and message, the first check that fails winning.
  */
 export function planCreateTopic(
-  request: CreateTopicRequest,
+  request: NewTopicRequest,
   cluster: AdminClusterView,
   options: CreateTopicOptions = {},
 ): Map<number, number[]> {
@@ -164,10 +164,7 @@ export function planCreateTopic(
  *   a reassignment in progress; no such topic; not an increase; unknown brokers or the wrong
  *   number of replica lists in a manual assignment; then AdminZkClient's own checks.
  */
-export function planCreatePartitions(
-  request: CreatePartitionsRequest,
-  cluster: AdminClusterView,
-): number[][] {
+export function planCreatePartitions(request: NewPartitionsRequest, cluster: AdminClusterView): number[][] {
   const { name, count } = request;
   const topic = cluster.topics.find((candidate) => candidate.name === name);
   const partitions = topic?.partitions ?? [];

@@ -11,8 +11,9 @@ import {
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import { type ControllerTimer, KafkaController } from '../controller/controller.js';
 import type { KafkaMessage } from '../protocol.js';
-import { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { AdminZk, KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
+import { AdminManager } from './admin-manager.js';
 import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
 import { ReplicaManager } from './replica-manager.js';
 
@@ -24,7 +25,13 @@ interface LocalDelivery {
   readonly message: KafkaMessage;
 }
 
-export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery | ControllerTimer;
+/** The admin manager's deadline check for requests waiting on metadata. */
+interface AdminExpiry {
+  readonly kind: 'admin-expiry';
+}
+const ADMIN_EXPIRY: AdminExpiry = { kind: 'admin-expiry' };
+
+export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery | ControllerTimer | AdminExpiry;
 
 export interface BrokerOptions {
   readonly id: number;
@@ -91,10 +98,23 @@ export function brokerActor(options: BrokerOptions) {
       config,
       schedule: (delayMs: number, tag: ControllerTimer) => void ctx.setTimer(delayMs * 1000, tag),
     };
-    /** KafkaApis: controller requests to the controller module, the rest to the replica manager. */
+    const admin = new AdminManager(
+      io.send,
+      () => ctx.now,
+      config,
+      replicaManager,
+      () => new AdminZk(kafkaZk),
+      ctx.rng.fork('admin'),
+    );
+    replicaManager.onMetadataUpdate = () => admin.onMetadataUpdate();
+    /** KafkaApis: controller requests to the controller module, admin requests to ZkAdminManager, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
-      else replicaManager.handleMessage(from, message);
+      else if (message.type === 'CreateTopics' || message.type === 'CreatePartitions') {
+        if (message.type === 'CreateTopics') admin.handleCreateTopics(from, message);
+        else admin.handleCreatePartitions(from, message);
+        ctx.setTimer(message.timeoutMs * 1000, ADMIN_EXPIRY);
+      } else replicaManager.handleMessage(from, message);
     };
     let zk!: ZkClient;
     let kafkaZk!: KafkaZkClient;
@@ -171,6 +191,7 @@ export function brokerActor(options: BrokerOptions) {
         if (isZkClientTimer(tag)) tag.client.handleTimer(tag);
         else if (tag.kind === 'local') dispatch(self, tag.message);
         else if (tag.kind === 'controller') controller.onTimer(tag);
+        else if (tag.kind === 'admin-expiry') admin.expire();
         else replicaManager.handleTimer(tag);
       },
       onDisconnect(peer) {

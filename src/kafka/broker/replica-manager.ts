@@ -112,6 +112,19 @@ export class ReplicaManager {
     return this.liveBrokers.has(brokerId);
   }
 
+  /** Called after every accepted UpdateMetadata (the admin manager waits on it). */
+  onMetadataUpdate: () => void = () => {};
+
+  /** The live brokers this broker knows of, by id. */
+  aliveBrokers(): number[] {
+    return [...this.liveBrokers].sort((a, b) => a - b);
+  }
+
+  /** The topics and partitions this broker's metadata cache knows of, from UpdateMetadata. */
+  metadataPartitions(): readonly UpdateMetadataPartition[] {
+    return [...this.metadata.values()];
+  }
+
   // ---- from the controller ---------------------------------------------------------------------
 
   handleLeaderAndIsr(from: string, request: LeaderAndIsrRequest): void {
@@ -163,6 +176,7 @@ export class ReplicaManager {
     this.controllerId = request.controllerId;
     this.liveBrokers = new Set(request.liveBrokers);
     for (const p of request.partitions) this.metadata.set(tpKey(p.topic, p.partition), p);
+    this.onMetadataUpdate();
     this.io.send(from, {
       type: 'UpdateMetadataResponse',
       correlationId: request.correlationId,

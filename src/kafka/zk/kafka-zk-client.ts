@@ -3,6 +3,7 @@ import {
   BROKER_IDS_PATH,
   BROKER_TOPICS_PATH,
   brokerPath,
+  CONFIG_TOPICS_PATH,
   CONTROLLER_EPOCH_PATH,
   CONTROLLER_PATH,
   decodeController,
@@ -10,10 +11,13 @@ import {
   decodeTopic,
   encodeController,
   encodePartitionState,
+  encodeTopic,
+  encodeTopicConfig,
   type PartitionStateZNode,
   partitionPath,
   partitionStatePath,
   type TopicZNode,
+  topicConfigPath,
   topicPath,
 } from '../zk-data.js';
 
@@ -224,6 +228,44 @@ export class KafkaZkClient {
           next(0);
         }),
       done,
+    );
+  }
+}
+
+/** What AdminZkClient writes for a new topic or new partitions (not fenced: any version). */
+export class AdminZk {
+  constructor(readonly kafkaZk: KafkaZkClient) {}
+
+  /**
+   * AdminZkClient.createTopicWithAssignment: the config znode first, then the topic znode, whose
+   * creation the controller watches. NODEEXISTS on the topic znode means the topic exists.
+   */
+  createTopic(
+    topic: string,
+    znode: TopicZNode,
+    configs: Readonly<Record<string, string>>,
+    done: (code: string) => void,
+  ): void {
+    const zk = this.kafkaZk.zk;
+    this.kafkaZk.ensurePaths([CONFIG_TOPICS_PATH, BROKER_TOPICS_PATH], () => {
+      zk.setData(topicConfigPath(topic), encodeTopicConfig(configs), -1, (set) => {
+        const then = (): void =>
+          zk.create(topicPath(topic), encodeTopic(znode), 'PERSISTENT', (o) => done(o.code));
+        if (set.code === 'NONODE')
+          zk.create(topicConfigPath(topic), encodeTopicConfig(configs), 'PERSISTENT', then);
+        else then();
+      });
+    });
+  }
+
+  /** Replaces a topic's assignment (new partitions appended); the controller sees the data change. */
+  setTopicAssignment(topic: string, znode: TopicZNode, done: (code: string) => void): void {
+    this.kafkaZk.zk.setData(topicPath(topic), encodeTopic(znode), -1, (o) => done(o.code));
+  }
+
+  getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
+    this.kafkaZk.zk.getData(topicPath(topic), { watch: false }, (o) =>
+      done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
     );
   }
 }
