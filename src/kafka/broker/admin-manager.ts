@@ -151,7 +151,7 @@ export class AdminManager {
             return;
           }
           const partitions = new Map(znode.partitions);
-          added.forEach((replicas, i) => partitions.set(znode.partitions.size + i, replicas));
+          for (const [i, replicas] of added.entries()) partitions.set(znode.partitions.size + i, replicas);
           this.zk().setTopicAssignment(topic.name, { ...znode, partitions }, (code) => {
             if (code === 'OK') {
               results.push({ name: topic.name, error: 'NONE' });

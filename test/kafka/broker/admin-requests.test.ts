@@ -11,7 +11,7 @@ function adminClient(requests: KafkaMessage[], answers: AdminTopicResult[][]) {
   return (ctx: import('../../../src/sim/process.js').ProcessContext<BrokerMessage, never>) => {
     return {
       onStart() {
-        requests.forEach((r) => ctx.send(brokerName(1), r));
+        for (const r of requests) ctx.send(brokerName(1), r);
       },
       onMessage(_from: string, m: BrokerMessage) {
         if (m.type === 'CreateTopicsResponse' || m.type === 'CreatePartitionsResponse')
