@@ -158,6 +158,10 @@ export function encodeTopicConfig(config: Readonly<Record<string, string>>): str
   return JSON.stringify({ version: 1, config });
 }
 
+export function decodeTopicConfig(json: string): Record<string, string> {
+  return (JSON.parse(json) as { config?: Record<string, string> }).config ?? {};
+}
+
 /** `/isr_change_notification/isr_change_<seq>` (only below IBP 2.7-IV2). */
 export function encodeIsrChangeNotification(
   partitions: readonly { topic: string; partition: number }[],

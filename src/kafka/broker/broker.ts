@@ -11,7 +11,7 @@ import {
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import { type ControllerTimer, KafkaController } from '../controller/controller.js';
 import type { KafkaMessage } from '../protocol.js';
-import { AdminZk, KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { AdminZk, ControllerZk, KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
 import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
@@ -94,7 +94,6 @@ export function brokerActor(options: BrokerOptions) {
             ? { kind: 'controller-resigned' }
             : { kind: 'controller-elected', controllerEpoch: epoch },
         ),
-      uncleanLeaderElectionEnabled: () => config['unclean.leader.election.enable'],
       config,
       schedule: (delayMs: number, tag: ControllerTimer) => void ctx.setTimer(delayMs * 1000, tag),
     };
@@ -107,6 +106,7 @@ export function brokerActor(options: BrokerOptions) {
       ctx.rng.fork('admin'),
     );
     replicaManager.onMetadataUpdate = () => admin.onMetadataUpdate();
+    replicaManager.loadTopicConfig = (topic, done) => new ControllerZk(kafkaZk).getTopicConfig(topic, done);
     /** KafkaApis: controller requests to the controller module, admin requests to ZkAdminManager, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);

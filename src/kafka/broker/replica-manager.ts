@@ -112,6 +112,25 @@ export class ReplicaManager {
     return this.liveBrokers.has(brokerId);
   }
 
+  /** Topic config overrides, read from ZooKeeper when the broker first hosts a partition of the topic. */
+  private readonly topicConfigs = new Map<string, Readonly<Record<string, string>>>();
+
+  /**
+   * Reads a topic's overrides (the broker sets it to a ZooKeeper read). Kafka reads them before it
+   * creates the log; here the read is asynchronous, so the broker's defaults apply for the one
+   * ZooKeeper round trip after a partition first arrives.
+   */
+  loadTopicConfig: (topic: string, done: (config: Readonly<Record<string, string>>) => void) => void = (
+    _t,
+    done,
+  ) => done({});
+
+  /** The topic's min.insync.replicas: its override, else the broker's (LogConfig). */
+  minInsyncReplicas(topic: string): number {
+    const override = this.topicConfigs.get(topic)?.['min.insync.replicas'];
+    return override === undefined ? this.config['min.insync.replicas'] : Number(override);
+  }
+
   /** Called after every accepted UpdateMetadata (the admin manager waits on it). */
   onMetadataUpdate: () => void = () => {};
 
@@ -320,6 +339,10 @@ export class ReplicaManager {
         new ReplicaLog(this.disk, key, this.checkpointedHw[key] ?? 0),
       );
       this.partitions.set(key, p);
+      if (!this.topicConfigs.has(topic)) {
+        this.topicConfigs.set(topic, {});
+        this.loadTopicConfig(topic, (config) => this.topicConfigs.set(topic, config));
+      }
     }
     return p;
   }
@@ -344,7 +367,7 @@ export class ReplicaManager {
       results.set(key, result);
       if (!validAcks) result.error = 'INVALID_REQUIRED_ACKS';
       else if (partition === undefined || !partition.isLeader) result.error = 'NOT_LEADER_OR_FOLLOWER';
-      else if (request.acks === -1 && partition.isUnderMinIsr(this.config['min.insync.replicas'])) {
+      else if (request.acks === -1 && partition.isUnderMinIsr(this.minInsyncReplicas(partition.topic))) {
         result.error = 'NOT_ENOUGH_REPLICAS'; // checked before the append: nothing is written
       } else {
         const appended = partition.log.appendAsLeader(
@@ -397,7 +420,7 @@ export class ReplicaManager {
       }
       const check = partition.checkEnoughReplicasReachOffset(
         r.requiredOffset,
-        this.config['min.insync.replicas'],
+        this.minInsyncReplicas(partition.topic),
       );
       if (check !== 'pending') r.error = check;
     }
@@ -533,7 +556,7 @@ export class ReplicaManager {
     const moved = partition.maybeIncrementLeaderHW(
       this.io.now,
       ms(this.config['replica.lag.time.max.ms']),
-      this.config['min.insync.replicas'],
+      this.minInsyncReplicas(partition.topic),
       (id) => this.isAlive(id),
     );
     // A higher HW completes acks=all produces and fetches waiting on it (tryCompleteDelayedRequests).

@@ -14,6 +14,7 @@ import {
   BROKER_TOPICS_PATH,
   CONTROLLER_PATH,
   type PartitionStateZNode,
+  type TopicZNode,
 } from '../zk-data.js';
 import {
   autoRebalanceCandidates,
@@ -32,8 +33,6 @@ export interface ControllerIO {
   /** Answers a request that came from process `to`. */
   reply(to: string, message: KafkaMessage): void;
   note(text: string): void;
-  /** unclean.leader.election.enable for a topic. */
-  uncleanLeaderElectionEnabled(topic: string): boolean;
   readonly config: BrokerConfig;
   /** This broker became controller in `epoch`, or (undefined) resigned. */
   onControllership(epoch: number | undefined): void;
@@ -68,6 +67,8 @@ export class KafkaController {
   liveBrokers = new Map<number, number>();
   readonly partitions = new Map<string, ControllerPartition>();
   private readonly topics = new Set<string>();
+  /** Topic config overrides, read from `/config/topics/<t>` with the topic. */
+  private readonly topicConfigs = new Map<string, Record<string, string>>();
   private readonly queue: Event[] = [];
   private running = false;
   private correlationId = 0;
@@ -246,7 +247,13 @@ export class KafkaController {
     });
   }
 
-  /** Reads a topic's assignment and its partitions' states into the context. */
+  /** The topic's unclean.leader.election.enable: its override, else the broker's (LogConfig). */
+  private uncleanLeaderElectionEnabled(topic: string): boolean {
+    const override = this.topicConfigs.get(topic)?.['unclean.leader.election.enable'];
+    return override === undefined ? this.io.config['unclean.leader.election.enable'] : override === 'true';
+  }
+
+  /** Reads a topic's assignment, its config, and its partitions' states into the context. */
   private readTopic(topic: string, done: () => void): void {
     this.zkc.getTopic(topic, (znode) => {
       if (znode === undefined) {
@@ -254,30 +261,37 @@ export class KafkaController {
         return;
       }
       this.topics.add(topic);
-      inSequence(
-        [...znode.partitions],
-        ([partition, replicas], next) => {
-          const key = tpKey(topic, partition);
-          const known = this.partitions.get(key);
-          if (known !== undefined) {
-            known.replicas = replicas;
-            next();
-            return;
-          }
-          this.zkc.getPartitionState(topic, partition, (stored) => {
-            this.partitions.set(key, {
-              topic,
-              partition,
-              replicas,
-              leadership: stored === undefined ? undefined : { ...stored.state, zkVersion: stored.zkVersion },
-              state: 'NewPartition',
-            });
-            next();
-          });
-        },
-        done,
-      );
+      this.zkc.getTopicConfig(topic, (config) => {
+        this.topicConfigs.set(topic, config);
+        this.readPartitions(topic, znode, done);
+      });
     });
+  }
+
+  private readPartitions(topic: string, znode: TopicZNode, done: () => void): void {
+    inSequence(
+      [...znode.partitions],
+      ([partition, replicas], next) => {
+        const key = tpKey(topic, partition);
+        const known = this.partitions.get(key);
+        if (known !== undefined) {
+          known.replicas = replicas;
+          next();
+          return;
+        }
+        this.zkc.getPartitionState(topic, partition, (stored) => {
+          this.partitions.set(key, {
+            topic,
+            partition,
+            replicas,
+            leadership: stored === undefined ? undefined : { ...stored.state, zkVersion: stored.zkVersion },
+            state: 'NewPartition',
+          });
+          next();
+        });
+      },
+      done,
+    );
   }
 
   // ---- brokers ---------------------------------------------------------------------------------
@@ -455,7 +469,7 @@ export class KafkaController {
         p.replicas,
         stored.state.isr,
         this.isLive,
-        this.io.uncleanLeaderElectionEnabled(p.topic),
+        this.uncleanLeaderElectionEnabled(p.topic),
       );
       if (result === undefined) {
         this.io.note(

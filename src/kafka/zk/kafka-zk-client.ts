@@ -9,6 +9,7 @@ import {
   decodeController,
   decodePartitionState,
   decodeTopic,
+  decodeTopicConfig,
   encodeController,
   encodePartitionState,
   encodeTopic,
@@ -307,6 +308,13 @@ export class ControllerZk {
   getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
     this.zk.getData(topicPath(topic), { watch: true }, (o) =>
       done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
+    );
+  }
+
+  /** A topic's config overrides (`/config/topics/<t>`), {} if none. */
+  getTopicConfig(topic: string, done: (config: Record<string, string>) => void): void {
+    this.zk.getData(topicConfigPath(topic), { watch: false }, (o) =>
+      done(o.code === 'OK' && o.data !== null ? decodeTopicConfig(o.data) : {}),
     );
   }
 

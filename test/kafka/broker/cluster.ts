@@ -210,6 +210,12 @@ export function testProducer(options: {
       },
       onDisconnect(peer: string) {
         for (const [id, r] of inFlight) if (brokerName(r.to) === peer) fail(id, 'disconnected');
+        // a Metadata request to a dead broker is lost too: ask another one shortly
+        if (leader < 0)
+          ctx.setTimer(100_000, {
+            kind: 'local',
+            message: { type: 'Metadata', correlationId: METADATA_RETRY },
+          });
       },
     };
   };
