@@ -218,6 +218,23 @@ export interface CreatePartitionsResponse {
   readonly topics: readonly AdminTopicResult[];
 }
 
+/** AlterPartitionReassignments (KIP-455), answered by the controller. `replicas: null` cancels. */
+export interface AlterPartitionReassignmentsRequest {
+  readonly type: 'AlterPartitionReassignments';
+  readonly correlationId: number;
+  readonly partitions: readonly (TopicPartition & { readonly replicas: readonly number[] | null })[];
+}
+
+export interface AlterPartitionReassignmentsResponse {
+  readonly type: 'AlterPartitionReassignmentsResponse';
+  readonly correlationId: number;
+  readonly error: string;
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: string;
+    readonly errorMessage?: string;
+  })[];
+}
+
 export type KafkaRequest =
   | LeaderAndIsrRequest
   | UpdateMetadataRequest
@@ -227,7 +244,8 @@ export type KafkaRequest =
   | AlterPartitionRequest
   | MetadataRequest
   | CreateTopicsRequest
-  | CreatePartitionsRequest;
+  | CreatePartitionsRequest
+  | AlterPartitionReassignmentsRequest;
 
 export type KafkaResponse =
   | LeaderAndIsrResponse
@@ -237,6 +255,7 @@ export type KafkaResponse =
   | AlterPartitionResponse
   | MetadataResponse
   | CreateTopicsResponse
-  | CreatePartitionsResponse;
+  | CreatePartitionsResponse
+  | AlterPartitionReassignmentsResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;

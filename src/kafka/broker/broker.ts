@@ -110,6 +110,8 @@ export function brokerActor(options: BrokerOptions) {
     /** KafkaApis: controller requests to the controller module, admin requests to ZkAdminManager, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
+      else if (message.type === 'AlterPartitionReassignments')
+        controller.handleAlterPartitionReassignments(from, message);
       else if (message.type === 'CreateTopics' || message.type === 'CreatePartitions') {
         if (message.type === 'CreateTopics') admin.handleCreateTopics(from, message);
         else admin.handleCreatePartitions(from, message);

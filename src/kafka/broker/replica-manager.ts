@@ -217,7 +217,15 @@ export class ReplicaManager {
       const partition = this.partitions.get(tpKey(p.topic, p.partition));
       if (partition === undefined) continue;
       this.stopFetching(partition);
-      if (p.deletePartition) this.partitions.delete(tpKey(p.topic, p.partition));
+      if (p.deletePartition) {
+        // The replica is gone from this broker: its log directory is deleted (LogManager.asyncDelete).
+        const key = tpKey(p.topic, p.partition);
+        this.partitions.delete(key);
+        this.disk.deleteLog(`${key}/log`);
+        this.disk.deleteFile(`${key}/leader-epoch-checkpoint`);
+        delete this.checkpointedHw[key];
+        this.io.note(`${key}: replica deleted`);
+      }
     }
     this.io.send(from, { type: 'StopReplicaResponse', correlationId: request.correlationId, error: 'NONE' });
   }

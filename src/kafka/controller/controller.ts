@@ -1,6 +1,8 @@
 import type { WatchedEvent } from '../../zk/index.js';
 import type { BrokerConfig } from '../config.js';
 import type {
+  AlterPartitionReassignmentsRequest,
+  AlterPartitionReassignmentsResponse,
   AlterPartitionRequest,
   AlterPartitionResponse,
   KafkaMessage,
@@ -21,6 +23,7 @@ import {
   type ElectionResult,
   offlinePartitionLeaderElection,
   preferredReplicaPartitionLeaderElection,
+  reassignPartitionLeaderElection,
   removeReplicaFromIsr,
 } from './election.js';
 import { type ControllerPartition, partitionStateData, RequestBatch } from './request-batch.js';
@@ -67,6 +70,12 @@ export class KafkaController {
   liveBrokers = new Map<number, number>();
   readonly partitions = new Map<string, ControllerPartition>();
   private readonly topics = new Set<string>();
+  /** Partitions being reassigned: their replicas before (ORS) and the target (TRS). KIP-455. */
+  private readonly reassignments = new Map<
+    string,
+    { origin: readonly number[]; target: readonly number[] }
+  >();
+  private readonly topicIds = new Map<string, string>();
   /** Topic config overrides, read from `/config/topics/<t>` with the topic. */
   private readonly topicConfigs = new Map<string, Record<string, string>>();
   private readonly queue: Event[] = [];
@@ -127,6 +136,11 @@ export class KafkaController {
   /** After a new session registered the broker again: maybe resign, then elect (RegisterBrokerAndReelect). */
   reelect(): void {
     this.enqueue('RegisterBrokerAndReelect', (done) => this.maybeResign(() => this.elect(done)));
+  }
+
+  /** An AlterPartitionReassignments request (kafka-reassign-partitions.sh --execute / --cancel). */
+  handleAlterPartitionReassignments(from: string, request: AlterPartitionReassignmentsRequest): void {
+    this.enqueue('ApiPartitionReassignment', (done) => this.processReassignments(from, request, done));
   }
 
   /** An AlterPartition request from a partition leader (queued like every controller event). */
@@ -261,6 +275,7 @@ export class KafkaController {
         return;
       }
       this.topics.add(topic);
+      if (znode.topicId !== undefined) this.topicIds.set(topic, znode.topicId);
       this.zkc.getTopicConfig(topic, (config) => {
         this.topicConfigs.set(topic, config);
         this.readPartitions(topic, znode, done);
@@ -695,9 +710,213 @@ export class KafkaController {
       () => {
         reply({ error: 'NONE', partitions: results });
         this.sendUpdateMetadata([...batch.updateMetadata.values()]);
+        // A follower joining the ISR may complete a reassignment (KafkaController, after AlterPartition).
+        const reassigning = [...batch.updateMetadata.values()].filter((p) =>
+          this.reassignments.has(tpKey(p.topic, p.partition)),
+        );
+        inSequence(reassigning, (p, next) => this.maybeCompleteReassignment(p, next), done);
+      },
+    );
+  }
+
+  // ---- reassignment (KIP-455) ---------------------------------------------------------------------
+
+  private processReassignments(
+    from: string,
+    request: AlterPartitionReassignmentsRequest,
+    done: () => void,
+  ): void {
+    const reply = (error: string, partitions: AlterPartitionReassignmentsResponse['partitions']) =>
+      this.io.reply(from, {
+        type: 'AlterPartitionReassignmentsResponse',
+        correlationId: request.correlationId,
+        error,
+        partitions,
+      });
+    if (!this.isActive) {
+      reply('NOT_CONTROLLER', []);
+      done();
+      return;
+    }
+    const results: AlterPartitionReassignmentsResponse['partitions'][number][] = [];
+    inSequence(
+      request.partitions,
+      (req, next) => {
+        const answer = (error: string, errorMessage?: string) => {
+          results.push({
+            topic: req.topic,
+            partition: req.partition,
+            error,
+            ...(errorMessage === undefined ? {} : { errorMessage }),
+          });
+          next();
+        };
+        const key = tpKey(req.topic, req.partition);
+        const p = this.partitions.get(key);
+        if (p === undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION', 'The partition does not exist.');
+        const ongoing = this.reassignments.get(key);
+        let target: readonly number[];
+        if (req.replicas === null) {
+          if (ongoing === undefined) return answer('NO_REASSIGNMENT_IN_PROGRESS');
+          target = ongoing.origin; // cancelling is reassigning back to the original replicas
+        } else {
+          const invalid = validateReassignment(req.replicas, ongoing?.origin ?? p.replicas, this.liveBrokers);
+          if (invalid !== undefined) return answer('INVALID_REPLICA_ASSIGNMENT', invalid);
+          target = req.replicas;
+        }
+        this.onPartitionReassignment(p, target, () => answer('NONE'));
+      },
+      () => {
+        reply('NONE', results);
         done();
       },
     );
+  }
+
+  /**
+   * onPartitionReassignment: RS = target ++ ORS (distinct), AR = RS - ORS, RR = RS - target, written
+   * to the topic znode (phase U); if the target is already in the ISR the move completes at once,
+   * else the leader epoch goes up and the new replicas start to fetch (phase A).
+   */
+  private onPartitionReassignment(p: ControllerPartition, target: readonly number[], done: () => void): void {
+    const key = tpKey(p.topic, p.partition);
+    const origin = this.reassignments.get(key)?.origin ?? p.replicas;
+    const replicas = [...new Set([...target, ...origin])];
+    this.reassignments.set(key, { origin, target });
+    p.replicas = replicas;
+    this.writeTopicAssignment(p.topic, () => {
+      this.zkc.getPartitionState(p.topic, p.partition, (stored) => {
+        const l = p.leadership;
+        if (stored !== undefined && l !== undefined)
+          p.leadership = { ...stored.state, zkVersion: stored.zkVersion };
+        if (this.isReassignmentComplete(p)) {
+          this.completeReassignment(p, done);
+          return;
+        }
+        const current = p.leadership;
+        if (current === undefined) {
+          done();
+          return;
+        }
+        const adding = replicas.filter((b) => !origin.includes(b));
+        this.writeLeadership(
+          p,
+          { leader: current.leader, leaderEpoch: current.leaderEpoch + 1, isr: current.isr },
+          (ok) => {
+            if (ok) {
+              const batch = new RequestBatch();
+              batch.addLeaderAndIsr(origin.filter(this.isLive), p);
+              batch.addLeaderAndIsr(adding.filter(this.isLive), p, true);
+              this.sendBatch(batch);
+            }
+            done();
+          },
+        );
+      });
+    });
+  }
+
+  private isReassignmentComplete(p: ControllerPartition): boolean {
+    const r = this.reassignments.get(tpKey(p.topic, p.partition));
+    const isr = p.leadership?.isr ?? [];
+    return r !== undefined && r.target.every((b) => isr.includes(b));
+  }
+
+  private maybeCompleteReassignment(p: ControllerPartition, done: () => void): void {
+    if (this.isReassignmentComplete(p)) this.completeReassignment(p, done);
+    else done();
+  }
+
+  /**
+   * Phase B: the target replicas are all in the ISR. Leadership moves if the leader is not a
+   * target (or is dead), the removed replicas are stopped, taken out of the ISR and deleted, and
+   * the topic znode keeps only the target.
+   */
+  private completeReassignment(p: ControllerPartition, done: () => void): void {
+    const key = tpKey(p.topic, p.partition);
+    const r = this.reassignments.get(key);
+    const l = p.leadership;
+    if (r === undefined || l === undefined) {
+      done();
+      return;
+    }
+    const removing = p.replicas.filter((b) => !r.target.includes(b));
+    p.replicas = r.target;
+    const moveLeader = !r.target.includes(l.leader) || !this.isLive(l.leader);
+    const elected = moveLeader ? reassignPartitionLeaderElection(r.target, l.isr, this.isLive) : undefined;
+    const leader = elected?.leader ?? l.leader;
+    this.writeLeadership(p, { leader, leaderEpoch: l.leaderEpoch + 1, isr: l.isr }, (ok) => {
+      if (ok) {
+        const batch = new RequestBatch();
+        batch.addLeaderAndIsr(r.target.filter(this.isLive), p);
+        this.sendBatch(batch);
+      }
+      for (const b of removing) this.sendStopReplica(b, p, false);
+      this.offlineReplicas(
+        removing.map((b): [ControllerPartition, number] => [p, b]),
+        () => {
+          for (const b of removing) this.sendStopReplica(b, p, true);
+          this.reassignments.delete(key);
+          this.writeTopicAssignment(p.topic, () => {
+            this.io.note(`${key}: reassignment to [${r.target.join(',')}] completed`);
+            this.sendUpdateMetadata([p]);
+            done();
+          });
+        },
+      );
+    });
+  }
+
+  /** Writes a topic's znode from the context: replicas, and adding/removing for ongoing reassignments. */
+  private writeTopicAssignment(topic: string, done: () => void): void {
+    const partitions = new Map<number, readonly number[]>();
+    const addingReplicas = new Map<number, readonly number[]>();
+    const removingReplicas = new Map<number, readonly number[]>();
+    for (const p of [...this.partitions.values()]
+      .filter((x) => x.topic === topic)
+      .sort((a, b) => a.partition - b.partition)) {
+      partitions.set(p.partition, p.replicas);
+      const r = this.reassignments.get(tpKey(topic, p.partition));
+      if (r !== undefined) {
+        addingReplicas.set(
+          p.partition,
+          p.replicas.filter((b) => !r.origin.includes(b)),
+        );
+        removingReplicas.set(
+          p.partition,
+          p.replicas.filter((b) => !r.target.includes(b)),
+        );
+      }
+    }
+    const topicId = this.topicIds.get(topic);
+    this.zkc.setTopicAssignment(
+      topic,
+      { partitions, addingReplicas, removingReplicas, ...(topicId === undefined ? {} : { topicId }) },
+      this.epochZkVersion,
+      (result) => {
+        if (result === 'CONTROLLER_MOVED') this.moved();
+        done();
+      },
+    );
+  }
+
+  private sendStopReplica(broker: number, p: ControllerPartition, deletePartition: boolean): void {
+    if (!this.isLive(broker)) return;
+    this.io.sendToBroker(broker, {
+      type: 'StopReplica',
+      correlationId: this.correlationId++,
+      controllerId: this.brokerId,
+      controllerEpoch: this.epoch,
+      brokerEpoch: this.liveBrokers.get(broker) ?? -1,
+      partitions: [
+        {
+          topic: p.topic,
+          partition: p.partition,
+          leaderEpoch: p.leadership?.leaderEpoch ?? -1,
+          deletePartition,
+        },
+      ],
+    });
   }
 
   // ---- sending ---------------------------------------------------------------------------------
@@ -740,4 +959,23 @@ export class KafkaController {
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** KafkaController.validateReplicas for an API reassignment; undefined when valid. */
+function validateReassignment(
+  replicas: readonly number[],
+  origin: readonly number[],
+  live: ReadonlyMap<number, number>,
+): string | undefined {
+  if (replicas.length === 0) return 'Empty replica list specified in partition reassignment.';
+  if (new Set(replicas).size !== replicas.length) {
+    return `Duplicate replica ids in partition reassignment replica list: ${replicas.join(', ')}`;
+  }
+  if (replicas.some((b) => b < 0)) return `Invalid broker id in replica list: ${replicas.join(', ')}`;
+  const adding = replicas.filter((b) => !origin.includes(b));
+  if (adding.some((b) => !live.has(b))) {
+    const liveList = [...live.keys()].sort((a, b) => a - b);
+    return `Replica assignment has brokers that are not alive. Replica list: ${adding.join(', ')}, live broker list: ${liveList.join(', ')}`;
+  }
+  return undefined;
 }

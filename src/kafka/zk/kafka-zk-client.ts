@@ -379,6 +379,20 @@ export class ControllerZk {
     );
   }
 
+  /** Rewrites a topic's assignment (reassignment phases U and B6), fenced by the controller epoch. */
+  setTopicAssignment(
+    topic: string,
+    znode: TopicZNode,
+    epochZkVersion: number,
+    done: (result: FencedWriteResult) => void,
+  ): void {
+    this.fenced(
+      { type: 'setData', path: topicPath(topic), data: encodeTopic(znode), version: -1 },
+      epochZkVersion,
+      (r) => done(r.code),
+    );
+  }
+
   /** `multi[check /controller_epoch version, op]` (KafkaZkClient.wrapRequestWithControllerEpochCheck). */
   private fenced(
     op: ZkOp,
