@@ -819,7 +819,7 @@ export class KafkaController {
   private isReassignmentComplete(p: ControllerPartition): boolean {
     const r = this.reassignments.get(tpKey(p.topic, p.partition));
     const isr = p.leadership?.isr ?? [];
-    return r !== undefined && r.target.every((b) => isr.includes(b));
+    return r?.target.every((b) => isr.includes(b)) === true;
   }
 
   private maybeCompleteReassignment(p: ControllerPartition, done: () => void): void {
