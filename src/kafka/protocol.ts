@@ -218,6 +218,19 @@ export interface CreatePartitionsResponse {
   readonly topics: readonly AdminTopicResult[];
 }
 
+export interface DeleteTopicsRequest {
+  readonly type: 'DeleteTopics';
+  readonly correlationId: number;
+  readonly topics: readonly string[];
+  readonly timeoutMs: number;
+}
+
+export interface DeleteTopicsResponse {
+  readonly type: 'DeleteTopicsResponse';
+  readonly correlationId: number;
+  readonly topics: readonly AdminTopicResult[];
+}
+
 /** AlterPartitionReassignments (KIP-455), answered by the controller. `replicas: null` cancels. */
 export interface AlterPartitionReassignmentsRequest {
   readonly type: 'AlterPartitionReassignments';
@@ -245,6 +258,7 @@ export type KafkaRequest =
   | MetadataRequest
   | CreateTopicsRequest
   | CreatePartitionsRequest
+  | DeleteTopicsRequest
   | AlterPartitionReassignmentsRequest;
 
 export type KafkaResponse =
@@ -256,6 +270,7 @@ export type KafkaResponse =
   | MetadataResponse
   | CreateTopicsResponse
   | CreatePartitionsResponse
+  | DeleteTopicsResponse
   | AlterPartitionReassignmentsResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;

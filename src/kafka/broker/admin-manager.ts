@@ -6,6 +6,7 @@ import type {
   AdminTopicResult,
   CreatePartitionsRequest,
   CreateTopicsRequest,
+  DeleteTopicsRequest,
   KafkaMessage,
 } from '../protocol.js';
 import type { AdminZk } from '../zk/kafka-zk-client.js';
@@ -16,9 +17,9 @@ import type { ReplicaManager } from './replica-manager.js';
 interface Pending {
   readonly to: string;
   readonly correlationId: number;
-  readonly type: 'CreateTopicsResponse' | 'CreatePartitionsResponse';
+  readonly type: 'CreateTopicsResponse' | 'CreatePartitionsResponse' | 'DeleteTopicsResponse';
   readonly results: AdminTopicResult[];
-  /** Topic → partition count to wait for. */
+  /** Topic → partition count to wait for (0: wait until the topic is gone). */
   readonly waitFor: Map<string, number>;
   readonly deadline: number;
 }
@@ -173,6 +174,37 @@ export class AdminManager {
     );
   }
 
+  /** DeleteTopics (ZkAdminManager.deleteTopics): mark each topic for deletion; answer once it has left the metadata. */
+  handleDeleteTopics(from: string, request: DeleteTopicsRequest): void {
+    const results: AdminTopicResult[] = [];
+    const waitFor = new Map<string, number>();
+    const known = new Set(this.replicas.metadataPartitions().map((p) => p.topic));
+    inSequence(
+      request.topics,
+      (topic, next) => {
+        if (!known.has(topic)) {
+          results.push({
+            name: topic,
+            error: 'UNKNOWN_TOPIC_OR_PARTITION',
+            errorMessage: 'This server does not host this topic-partition.',
+          });
+          next();
+          return;
+        }
+        this.zk().markTopicForDeletion(topic, (code) => {
+          results.push({
+            name: topic,
+            error: code === 'OK' || code === 'NODEEXISTS' ? 'NONE' : 'UNKNOWN_SERVER_ERROR',
+          });
+          waitFor.set(topic, 0);
+          next();
+        });
+      },
+      () =>
+        this.await(from, request.correlationId, 'DeleteTopicsResponse', results, waitFor, request.timeoutMs),
+    );
+  }
+
   /** The metadata changed: answer the requests whose partitions are all known now. */
   onMetadataUpdate(): void {
     for (const p of [...this.pending]) if (this.complete(p)) this.pending.splice(this.pending.indexOf(p), 1);
@@ -214,7 +246,9 @@ export class AdminManager {
   private complete(p: Pending): boolean {
     const known = new Map<string, number>();
     for (const m of this.replicas.metadataPartitions()) known.set(m.topic, (known.get(m.topic) ?? 0) + 1);
-    if ([...p.waitFor].some(([topic, count]) => (known.get(topic) ?? 0) < count)) return false;
+    const waiting = (topic: string, count: number): boolean =>
+      count === 0 ? known.has(topic) : (known.get(topic) ?? 0) < count;
+    if ([...p.waitFor].some(([topic, count]) => waiting(topic, count))) return false;
     this.send(p.to, { type: p.type, correlationId: p.correlationId, topics: p.results });
     return true;
   }

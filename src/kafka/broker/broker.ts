@@ -112,9 +112,14 @@ export function brokerActor(options: BrokerOptions) {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
       else if (message.type === 'AlterPartitionReassignments')
         controller.handleAlterPartitionReassignments(from, message);
-      else if (message.type === 'CreateTopics' || message.type === 'CreatePartitions') {
+      else if (
+        message.type === 'CreateTopics' ||
+        message.type === 'CreatePartitions' ||
+        message.type === 'DeleteTopics'
+      ) {
         if (message.type === 'CreateTopics') admin.handleCreateTopics(from, message);
-        else admin.handleCreatePartitions(from, message);
+        else if (message.type === 'CreatePartitions') admin.handleCreatePartitions(from, message);
+        else admin.handleDeleteTopics(from, message);
         ctx.setTimer(message.timeoutMs * 1000, ADMIN_EXPIRY);
       } else replicaManager.handleMessage(from, message);
     };

@@ -194,7 +194,11 @@ export class ReplicaManager {
     this.controllerEpoch = request.controllerEpoch;
     this.controllerId = request.controllerId;
     this.liveBrokers = new Set(request.liveBrokers);
-    for (const p of request.partitions) this.metadata.set(tpKey(p.topic, p.partition), p);
+    for (const p of request.partitions) {
+      // Leader -2: the topic is being deleted (LeaderDuringDelete); the partition leaves the cache.
+      if (p.leader === -2) this.metadata.delete(tpKey(p.topic, p.partition));
+      else this.metadata.set(tpKey(p.topic, p.partition), p);
+    }
     this.onMetadataUpdate();
     this.io.send(from, {
       type: 'UpdateMetadataResponse',

@@ -15,6 +15,7 @@ import {
   BROKER_IDS_PATH,
   BROKER_TOPICS_PATH,
   CONTROLLER_PATH,
+  DELETE_TOPICS_PATH,
   type PartitionStateZNode,
   type TopicZNode,
 } from '../zk-data.js';
@@ -49,6 +50,9 @@ export interface ControllerTimer {
   readonly task: 'auto-leader-rebalance';
   readonly epoch: number;
 }
+
+/** The leader UpdateMetadata carries for a partition being deleted (LeaderAndIsr.LeaderDuringDelete). */
+const LEADER_DURING_DELETE = -2;
 
 /** The first auto-rebalance check after failover (KafkaController.onControllerFailover, hard-coded 5 s). */
 const FIRST_REBALANCE_CHECK_MS = 5_000;
@@ -118,6 +122,8 @@ export class KafkaController {
       this.enqueue('BrokerChange', (done) => this.processBrokerChange(done));
     } else if (event.path === BROKER_TOPICS_PATH && event.type === 'NodeChildrenChanged') {
       this.enqueue('TopicChange', (done) => this.processTopicChange(done));
+    } else if (event.path === DELETE_TOPICS_PATH && event.type === 'NodeChildrenChanged') {
+      this.enqueue('TopicDeletion', (done) => this.processTopicDeletion(done));
     } else if (event.path.startsWith(`${BROKER_TOPICS_PATH}/`) && event.type === 'NodeDataChanged') {
       const topic = event.path.slice(BROKER_TOPICS_PATH.length + 1);
       this.enqueue('PartitionModifications', (done) => this.processTopic(topic, done));
@@ -245,6 +251,7 @@ export class KafkaController {
               }
               this.triggerOnlinePartitionStateChange(() => {
                 this.io.note(`Ready to serve as the new controller with epoch ${this.epoch}`);
+                this.enqueue('TopicDeletion', (next) => this.processTopicDeletion(next));
                 if (this.io.config['auto.leader.rebalance.enable']) {
                   this.io.schedule(FIRST_REBALANCE_CHECK_MS, {
                     kind: 'controller',
@@ -715,6 +722,47 @@ export class KafkaController {
           this.reassignments.has(tpKey(p.topic, p.partition)),
         );
         inSequence(reassigning, (p, next) => this.maybeCompleteReassignment(p, next), done);
+      },
+    );
+  }
+
+  // ---- topic deletion --------------------------------------------------------------------------------
+
+  /**
+   * TopicDeletionManager, reduced: for each topic under `/admin/delete_topics`, every replica is
+   * stopped and deleted (StopReplica with deletePartition), brokers drop the partitions from their
+   * metadata (UpdateMetadata with leader -2), and the topic's znodes go. Kafka waits for replicas
+   * on dead brokers; here their logs are left behind.
+   */
+  private processTopicDeletion(done: () => void): void {
+    if (!this.isActive) {
+      done();
+      return;
+    }
+    this.zkc.getTopicsToDelete((queued) => {
+      const topics = queued.filter((t) => this.topics.has(t)).sort();
+      inSequence(topics, (topic, next) => this.deleteTopic(topic, next), done);
+    });
+  }
+
+  private deleteTopic(topic: string, done: () => void): void {
+    const partitions = [...this.partitions.values()].filter((p) => p.topic === topic);
+    for (const p of partitions) for (const b of p.replicas) this.sendStopReplica(b, p, true);
+    const deleting = partitions.map((p) => ({
+      ...p,
+      leadership: p.leadership === undefined ? undefined : { ...p.leadership, leader: LEADER_DURING_DELETE },
+    }));
+    this.sendUpdateMetadata(deleting);
+    this.zkc.deleteTopicZNodes(
+      topic,
+      partitions.map((p) => p.partition),
+      () => {
+        for (const p of partitions) this.partitions.delete(tpKey(topic, p.partition));
+        this.topics.delete(topic);
+        this.topicConfigs.delete(topic);
+        this.topicIds.delete(topic);
+        this.io.note(`Deletion of topic ${topic} successfully completed`);
+        done();
       },
     );
   }

@@ -6,6 +6,7 @@ import {
   CONFIG_TOPICS_PATH,
   CONTROLLER_EPOCH_PATH,
   CONTROLLER_PATH,
+  DELETE_TOPICS_PATH,
   decodeController,
   decodePartitionState,
   decodeTopic,
@@ -21,6 +22,7 @@ import {
   topicConfigPath,
   topicPath,
 } from '../zk-data.js';
+import { inSequence } from './sequence.js';
 
 export type Done<T> = (
   result:
@@ -264,6 +266,13 @@ export class AdminZk {
     this.kafkaZk.zk.setData(topicPath(topic), encodeTopic(znode), -1, (o) => done(o.code));
   }
 
+  /** AdminZkClient.deleteTopic: `/admin/delete_topics/<t>`, which the controller watches. */
+  markTopicForDeletion(topic: string, done: (code: string) => void): void {
+    this.kafkaZk.ensurePaths([DELETE_TOPICS_PATH], () =>
+      this.kafkaZk.zk.create(`${DELETE_TOPICS_PATH}/${topic}`, null, 'PERSISTENT', (o) => done(o.code)),
+    );
+  }
+
   getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
     this.kafkaZk.zk.getData(topicPath(topic), { watch: false }, (o) =>
       done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
@@ -377,6 +386,25 @@ export class ControllerZk {
       epochZkVersion,
       (result) => done(result.code, result.version ?? -1),
     );
+  }
+
+  /** Topics queued for deletion, watching `/admin/delete_topics`. */
+  getTopicsToDelete(done: (topics: string[]) => void): void {
+    this.zk.getChildren(DELETE_TOPICS_PATH, { watch: true }, (o) =>
+      done(o.code === 'OK' ? [...o.children] : []),
+    );
+  }
+
+  /** Deletes a topic's znodes, deepest first (TopicDeletionManager.completeDeleteTopic), then its deletion marker. */
+  deleteTopicZNodes(topic: string, partitions: readonly number[], done: () => void): void {
+    const paths = [
+      ...partitions.flatMap((p) => [partitionStatePath(topic, p), partitionPath(topic, p)]),
+      `${topicPath(topic)}/partitions`,
+      topicPath(topic),
+      topicConfigPath(topic),
+      `${DELETE_TOPICS_PATH}/${topic}`,
+    ];
+    inSequence(paths, (path, next) => this.zk.delete(path, -1, () => next()), done);
   }
 
   /** Rewrites a topic's assignment (reassignment phases U and B6), fenced by the controller epoch. */

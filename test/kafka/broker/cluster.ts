@@ -64,9 +64,11 @@ export function zkCluster(options: ZkClusterOptions = {}) {
       : { ...decodePartitionState(node.data), zkVersion: node.stat.version };
   };
   /** At `at`, an admin tool creates a topic through ZooKeeper, as AdminZkClient.createTopicWithAssignment does. */
+  let admins = 0;
   const createTopic = (at: SimTime, topic: string, assignment: number[][]) => {
+    const name = `admin-${topic}-${admins++}`;
     world.spawn(
-      `admin-${topic}`,
+      name,
       (ctx) => {
         let zk: ZkClient | undefined;
         return {
@@ -101,7 +103,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
       },
       { start: false },
     );
-    world.at(at, () => world.start(`admin-${topic}`));
+    world.at(at, () => world.start(name));
   };
   return { world, ensemble, broker, state, createTopic, ids, history };
 }
