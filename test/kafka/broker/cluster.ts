@@ -32,6 +32,8 @@ export interface ZkClusterOptions {
   readonly brokers?: number;
   readonly config?: Partial<BrokerConfig>;
   readonly truncation?: TruncationMode;
+  /** ZooKeeper servers in the ensemble (default 1). */
+  readonly zookeepers?: number;
 }
 
 export function zkCluster(options: ZkClusterOptions = {}) {
@@ -39,8 +41,9 @@ export function zkCluster(options: ZkClusterOptions = {}) {
     seed: options.seed ?? 1,
     trace: 'faults',
   });
-  const ensemble = new ZkEnsemble({ servers: ['zookeeper-1'] });
-  world.spawn('zookeeper-1', ensemble.serverActor('zookeeper-1') as never);
+  const zookeeper = Array.from({ length: options.zookeepers ?? 1 }, (_, i) => `zookeeper-${i + 1}`);
+  const ensemble = new ZkEnsemble({ servers: zookeeper });
+  for (const server of zookeeper) world.spawn(server, ensemble.serverActor(server) as never);
   const ids = Array.from({ length: options.brokers ?? 3 }, (_, i) => i + 1);
   const config = { ...DEFAULT_BROKER_CONFIG, ...options.config };
   const history = new ClusterHistory();
@@ -51,7 +54,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
         id,
         config,
         truncation: options.truncation ?? 'leader-epoch',
-        zookeeper: ['zookeeper-1'],
+        zookeeper,
         history,
       }),
     );
@@ -74,7 +77,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
         return {
           onStart() {
             zk = new ZkClient(ctx as never, {
-              servers: ['zookeeper-1'],
+              servers: zookeeper,
               onStateChange: (s) => {
                 if (s !== 'SyncConnected' || zk === undefined) return;
                 const client = zk;
