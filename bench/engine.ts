@@ -10,6 +10,7 @@
  * Host time is read here on purpose: this file measures the simulator, it is not part of it.
  */
 import { performance } from 'node:perf_hooks';
+import type { Peer } from '../src/sim/process.js';
 import { World } from '../src/sim/world.js';
 
 const EVENTS = 1_000_000;
@@ -24,9 +25,10 @@ function engineRun(events: number): number {
     world.spawn(
       name,
       (ctx) => {
-        const peers = names.filter((n) => n !== name);
+        // Resolved once, as an actor on a hot path would (ctx.peer).
+        const peers = names.filter((n) => n !== name).map((n) => ctx.peer(n));
         const forward = (hops: number): void =>
-          ctx.send(peers[ctx.rng.below(peers.length)] as string, hops + 1);
+          ctx.send(peers[ctx.rng.below(peers.length)] as Peer, hops + 1);
         return {
           onStart() {
             for (let i = 0; i < MESSAGES_PER_PROCESS; i++) forward(0);

@@ -2,7 +2,7 @@ export { Disk, DiskLog } from './disk.js';
 export { EventQueue, type Queueable } from './event-queue.js';
 export { DEFAULT_LATENCY, type LatencyDistribution, type LatencySampler, latencySampler } from './latency.js';
 export { type LinkSettings, Network } from './network.js';
-export type { Actor, ActorFactory, ProcessContext, ProcessState, TimerHandle } from './process.js';
+export type { Actor, ActorFactory, Peer, ProcessContext, ProcessState, TimerHandle } from './process.js';
 export { Rng } from './rng.js';
 export {
   assertSimTime,

@@ -25,6 +25,11 @@ export interface Actor<Msg = unknown, Tag = unknown> {
 
 export type ActorFactory<Msg = unknown, Tag = unknown> = (ctx: ProcessContext<Msg, Tag>) => Actor<Msg, Tag>;
 
+/** An opaque handle on another process of the same world. */
+export interface Peer {
+  readonly name: string;
+}
+
 /** An opaque handle to a pending timer. */
 export interface TimerHandle {
   readonly time: SimTime;
@@ -41,8 +46,13 @@ export interface ProcessContext<Msg = unknown, Tag = unknown> {
   readonly rng: Rng;
   /** What survives a restart. */
   readonly disk: Disk;
-  /** Sends over the connection to `to`, opening one if there is none. */
-  send(to: string, message: Msg): void;
+  /**
+   * Sends over the connection to `to` (a process name, or a handle from `peer`), opening one if
+   * there is none. A handle saves the name lookup on a hot path.
+   */
+  send(to: string | Peer, message: Msg): void;
+  /** A handle on the process named `name`, for `send`; throws if there is no such process. */
+  peer(name: string): Peer;
   /** Closes the connection to `peer` (if open); the peer is told once what was sent before arrives. */
   disconnect(peer: string): void;
   /** Fires `onTimer(tag)` after `delay` µs, unless cancelled or the process crashes first. */

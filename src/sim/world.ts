@@ -3,7 +3,7 @@ import { EventQueue, type Queueable } from './event-queue.js';
 import type { LatencyDistribution } from './latency.js';
 import { Frame, Link } from './link.js';
 import { Network, type NetworkKernel } from './network.js';
-import type { Actor, ActorFactory, ProcessContext, ProcessState, TimerHandle } from './process.js';
+import type { Actor, ActorFactory, Peer, ProcessContext, ProcessState, TimerHandle } from './process.js';
 import { Rng } from './rng.js';
 import { assertSimTime, type SimTime } from './time.js';
 import {
@@ -122,6 +122,8 @@ class SimProcess {
     readonly name: string,
     readonly factory: ActorFactory<unknown, unknown>,
     readonly rng: Rng,
+    /** The world it belongs to (a Peer handle must not cross worlds). */
+    readonly owner: object,
   ) {}
 }
 
@@ -247,6 +249,7 @@ export class World<Msg = unknown, Tag = unknown> {
       name,
       factory as ActorFactory<unknown, unknown>,
       this.rng.fork(`process/${name}`),
+      this,
     );
     for (const other of this.processes) other.views.push(0);
     for (let i = 0; i <= this.processes.length; i++) proc.views.push(0);
@@ -601,9 +604,15 @@ export class World<Msg = unknown, Tag = unknown> {
   // ---- what actors do -------------------------------------------------------------------------
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
-  private sendFrom(proc: SimProcess, toName: string, message: unknown): void {
-    const to = this.byName.get(toName);
-    if (to === undefined) throw new RangeError(`${proc.name}: send to unknown process '${toName}'`);
+  private sendFrom(proc: SimProcess, target: string | Peer, message: unknown): void {
+    let to: SimProcess | undefined;
+    if (typeof target === 'string') {
+      to = this.byName.get(target);
+      if (to === undefined) throw new RangeError(`${proc.name}: send to unknown process '${target}'`);
+    } else {
+      to = target as SimProcess;
+      if (to.owner !== this) throw new RangeError(`${proc.name}: send to a process of another world`);
+    }
     let stamp = proc.views[to.index] as number;
     if (stamp <= 0) stamp = this.open(proc, to, -stamp);
     const link = proc.out[to.index] ?? this.link(proc, to);
@@ -647,6 +656,11 @@ export class World<Msg = unknown, Tag = unknown> {
     ev.time = this.clock + Math.round(delay);
     this.queue.push(ev);
     return ev;
+  }
+
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
+  private peerOf(name: string): Peer {
+    return this.process(name);
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: Context calls it through ActorPort
@@ -744,7 +758,8 @@ export class World<Msg = unknown, Tag = unknown> {
 /** What a context may ask of the world: World's private methods of these names. */
 interface ActorPort {
   readonly now: SimTime;
-  sendFrom(proc: SimProcess, to: string, message: unknown): void;
+  sendFrom(proc: SimProcess, to: string | Peer, message: unknown): void;
+  peerOf(name: string): Peer;
   disconnectFrom(proc: SimProcess, peer: string): void;
   setTimer(proc: SimProcess, delay: SimTime, tag: unknown): TimerHandle;
   cancelTimer(proc: SimProcess, handle: TimerHandle): void;
@@ -775,9 +790,12 @@ class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
   get disk(): Disk {
     return this.proc.disk;
   }
-  send(to: string, message: Msg): void {
+  send(to: string | Peer, message: Msg): void {
     this.check();
     this.port.sendFrom(this.proc, to, message);
+  }
+  peer(name: string): Peer {
+    return this.port.peerOf(name);
   }
   disconnect(peer: string): void {
     this.check();

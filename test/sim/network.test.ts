@@ -284,6 +284,35 @@ describe('network: TCP-like connections', () => {
     ]);
   });
 
+  it('sends through a peer handle as through a name, and refuses a handle of another world', () => {
+    const events: string[] = [];
+    const got = new Map<string, Msg[]>();
+    const world = new World<Msg>({ seed: 1, latency: { kind: 'constant', value: 100 } });
+    const other = new World<Msg>({ seed: 1 });
+    other.spawn('rx', () => ({ onMessage() {} }));
+    let foreign: ReturnType<ProcessContext<Msg>['peer']> | undefined;
+    other.spawn('probe', (ctx) => {
+      foreign = ctx.peer('rx');
+      return { onMessage() {} };
+    });
+    world.spawn('rx', recorder(events, got));
+    world.spawn('tx', (ctx) => ({
+      onStart() {
+        const rx = ctx.peer('rx');
+        expect(rx.name).toBe('rx');
+        ctx.send(rx, 'by handle');
+        ctx.send('rx', 'by name');
+        expect(() => ctx.send(foreign as ReturnType<ProcessContext<Msg>['peer']>, 'x')).toThrow(
+          /another world/,
+        );
+        expect(() => ctx.peer('nobody')).toThrow(/unknown process 'nobody'/);
+      },
+      onMessage() {},
+    }));
+    world.runUntilQuiescent();
+    expect(events).toEqual(['100 rx <- tx by handle', '100 rx <- tx by name']);
+  });
+
   it('lets both ends open at once (TCP simultaneous open): everything arrives, nobody is reset', () => {
     const events: string[] = [];
     const got = new Map<string, Msg[]>();
