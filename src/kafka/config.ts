@@ -4,6 +4,8 @@
  * docs/research/*.md for line references).
  */
 export interface BrokerConfig {
+  /** 3.8-IV0 by default; below 2.7-IV2 leaders write ISR changes to ZooKeeper themselves. */
+  'inter.broker.protocol.version': string;
   'zookeeper.session.timeout.ms': number;
   'replica.lag.time.max.ms': number;
   'replica.fetch.wait.max.ms': number;
@@ -29,6 +31,7 @@ export interface BrokerConfig {
 
 /** Kafka 3.8.0 defaults. */
 export const DEFAULT_BROKER_CONFIG: Readonly<BrokerConfig> = Object.freeze({
+  'inter.broker.protocol.version': '3.8-IV0',
   'zookeeper.session.timeout.ms': 18_000,
   'replica.lag.time.max.ms': 30_000,
   'replica.fetch.wait.max.ms': 500,

@@ -7,12 +7,20 @@ import { type BrokerIO, brokerName } from './io.js';
 /** Retry after a top-level error or a lost controller (AlterPartitionManager, hard-coded 50 ms). */
 const RETRY_BACKOFF = ms(50);
 
+/** Where a leader's proposed ISR changes go: to the controller (AlterPartition) or straight to ZooKeeper. */
+export interface IsrChangeManager {
+  submit(partition: Partition): void;
+  handleResponse(response: AlterPartitionResponse): void;
+  handleDisconnect(peerBrokerId: number): void;
+  retry(): void;
+}
+
 /**
  * Sends the leader's ISR changes to the controller (DefaultAlterPartitionManager, IBP >= 2.7-IV2):
  * at most one request in flight, batching every partition queued meanwhile; never times out, retries
  * on errors that say nothing about the partition.
  */
-export class AlterPartitionManager {
+export class AlterPartitionManager implements IsrChangeManager {
   private readonly queued = new Map<string, Partition>();
   private inFlight:
     | { correlationId: number; controllerId: number; partitions: Map<string, Partition> }

@@ -11,7 +11,7 @@ import {
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import { type ControllerTimer, KafkaController } from '../controller/controller.js';
 import type { KafkaMessage } from '../protocol.js';
-import { AdminZk, ControllerZk, KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { AdminZk, ControllerZk, KafkaZkClient, LeaderIsrZk } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
 import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
@@ -107,6 +107,17 @@ export function brokerActor(options: BrokerOptions) {
     );
     replicaManager.onMetadataUpdate = () => admin.onMetadataUpdate();
     replicaManager.loadTopicConfig = (topic, done) => new ControllerZk(kafkaZk).getTopicConfig(topic, done);
+    replicaManager.zkIsrWriter = {
+      updateIsr: (partition, isr, controllerEpoch, done) =>
+        new LeaderIsrZk(kafkaZk).updateIsr(
+          partition.topic,
+          partition.partition,
+          { leader: id, leaderEpoch: partition.leaderEpoch, isr, controllerEpoch },
+          partition.partitionEpoch,
+          done,
+        ),
+      notify: (partitions) => new LeaderIsrZk(kafkaZk).notify(partitions),
+    };
     /** KafkaApis: controller requests to the controller module, admin requests to ZkAdminManager, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);

@@ -11,7 +11,8 @@ export type ReplicaManagerTimer =
   | { readonly kind: 'fetch-timeout'; readonly leader: number; readonly correlationId: number }
   | { readonly kind: 'delayed-fetch'; readonly id: number }
   | { readonly kind: 'delayed-produce'; readonly id: number }
-  | { readonly kind: 'alter-partition-retry' };
+  | { readonly kind: 'alter-partition-retry' }
+  | { readonly kind: 'isr-change-propagation' };
 
 /** What the replica manager needs of its broker's process context (a ProcessContext fits). */
 export interface BrokerIO {

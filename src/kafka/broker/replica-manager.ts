@@ -4,6 +4,7 @@ import type { TimerHandle } from '../../sim/process.js';
 import { ms } from '../../sim/time.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import type { ErrorName } from '../errors.js';
+import { isAlterPartitionSupported } from '../ibp.js';
 import { NO_PRODUCER_ID } from '../log/record.js';
 import { ReplicaLog } from '../log/replica-log.js';
 import { NO_LEADER, Partition } from '../partition.js';
@@ -22,9 +23,10 @@ import {
   tpKey,
   type UpdateMetadataRequest,
 } from '../protocol.js';
-import { AlterPartitionManager } from './alter-partition-manager.js';
+import { AlterPartitionManager, type IsrChangeManager } from './alter-partition-manager.js';
 import { type BrokerIO, brokerIdOf, brokerName, type ReplicaManagerTimer } from './io.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
+import { ISR_CHANGE_PROPAGATION_INTERVAL_MS, ZkIsrManager, type ZkIsrWriter } from './zk-isr-manager.js';
 
 /** The HW checkpoint file of a broker (one log directory): partition → HW. */
 export const HW_CHECKPOINT_FILE = 'replication-offset-checkpoint';
@@ -74,7 +76,11 @@ export class ReplicaManager {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly delayedFetches = new Map<number, DelayedFetch>();
   private readonly delayedProduces = new Map<number, DelayedProduce>();
-  private readonly alterPartitions: AlterPartitionManager;
+  private readonly alterPartitions: IsrChangeManager;
+  /** Set by the broker: how the leader writes ZooKeeper below IBP 2.7-IV2. */
+  zkIsrWriter: ZkIsrWriter | undefined;
+  /** The controller epoch of the LeaderAndIsr that made each local leader (kept in the state znode). */
+  private readonly leaderControllerEpochs = new Map<string, number>();
   private readonly checkpointedHw: Record<string, number>;
   private nextId = 1;
 
@@ -87,22 +93,33 @@ export class ReplicaManager {
     private readonly history?: ClusterHistory,
   ) {
     this.checkpointedHw = { ...(disk.readFile<Record<string, number>>(HW_CHECKPOINT_FILE) ?? {}) };
-    this.alterPartitions = new AlterPartitionManager(
-      io,
-      brokerId,
-      () => this.brokerEpoch,
-      () => this.controllerId,
-      () => this.nextId++,
-      (p) => {
-        this.fact(p, { kind: 'isr', isr: p.isr, leaderEpoch: p.leaderEpoch });
-        this.maybeIncrementHighWatermark(p);
-      },
-    );
+    const committed = (p: Partition): void => {
+      this.fact(p, { kind: 'isr', isr: p.isr, leaderEpoch: p.leaderEpoch });
+      this.maybeIncrementHighWatermark(p);
+    };
+    this.alterPartitions = isAlterPartitionSupported(config['inter.broker.protocol.version'])
+      ? new AlterPartitionManager(
+          io,
+          brokerId,
+          () => this.brokerEpoch,
+          () => this.controllerId,
+          () => this.nextId++,
+          committed,
+        )
+      : new ZkIsrManager(
+          io,
+          () => this.zkIsrWriter,
+          (p) => this.leaderControllerEpochs.get(tpKey(p.topic, p.partition)) ?? this.controllerEpoch,
+          committed,
+        );
   }
 
   /** Starts the periodic tasks (ReplicaManager.startup). */
   startup(): void {
     this.io.setTimer(ms(this.config['replica.lag.time.max.ms'] / 2), { kind: 'isr-expiration' });
+    if (this.alterPartitions instanceof ZkIsrManager) {
+      this.io.setTimer(ms(ISR_CHANGE_PROPAGATION_INTERVAL_MS), { kind: 'isr-change-propagation' });
+    }
     this.io.setTimer(ms(this.config['replica.high.watermark.checkpoint.interval.ms']), {
       kind: 'hw-checkpoint',
     });
@@ -175,8 +192,10 @@ export class ReplicaManager {
         errors.push({ topic: state.topic, partition: state.partition, error: 'STALE_CONTROLLER_EPOCH' });
         continue;
       }
-      if (state.leader === this.brokerId) this.makeLeader(partition, state);
-      else this.makeFollower(partition, state);
+      if (state.leader === this.brokerId) {
+        this.leaderControllerEpochs.set(tpKey(state.topic, state.partition), request.controllerEpoch);
+        this.makeLeader(partition, state);
+      } else this.makeFollower(partition, state);
       errors.push({ topic: state.topic, partition: state.partition, error: 'NONE' });
     }
     reply('NONE', errors);
@@ -664,6 +683,10 @@ export class ReplicaManager {
         return;
       case 'alter-partition-retry':
         this.alterPartitions.retry();
+        return;
+      case 'isr-change-propagation':
+        if (this.alterPartitions instanceof ZkIsrManager) this.alterPartitions.propagate();
+        this.io.setTimer(ms(ISR_CHANGE_PROPAGATION_INTERVAL_MS), tag);
         return;
     }
   }

@@ -16,6 +16,7 @@ import {
   BROKER_TOPICS_PATH,
   CONTROLLER_PATH,
   DELETE_TOPICS_PATH,
+  ISR_CHANGE_NOTIFICATION_PATH,
   type PartitionStateZNode,
   type TopicZNode,
 } from '../zk-data.js';
@@ -122,6 +123,8 @@ export class KafkaController {
       this.enqueue('BrokerChange', (done) => this.processBrokerChange(done));
     } else if (event.path === BROKER_TOPICS_PATH && event.type === 'NodeChildrenChanged') {
       this.enqueue('TopicChange', (done) => this.processTopicChange(done));
+    } else if (event.path === ISR_CHANGE_NOTIFICATION_PATH && event.type === 'NodeChildrenChanged') {
+      this.enqueue('IsrChangeNotification', (done) => this.processIsrChangeNotification(done));
     } else if (event.path === DELETE_TOPICS_PATH && event.type === 'NodeChildrenChanged') {
       this.enqueue('TopicDeletion', (done) => this.processTopicDeletion(done));
     } else if (event.path.startsWith(`${BROKER_TOPICS_PATH}/`) && event.type === 'NodeDataChanged') {
@@ -252,6 +255,7 @@ export class KafkaController {
               this.triggerOnlinePartitionStateChange(() => {
                 this.io.note(`Ready to serve as the new controller with epoch ${this.epoch}`);
                 this.enqueue('TopicDeletion', (next) => this.processTopicDeletion(next));
+                this.enqueue('IsrChangeNotification', (next) => this.processIsrChangeNotification(next));
                 if (this.io.config['auto.leader.rebalance.enable']) {
                   this.io.schedule(FIRST_REBALANCE_CHECK_MS, {
                     kind: 'controller',
@@ -724,6 +728,55 @@ export class KafkaController {
         inSequence(reassigning, (p, next) => this.maybeCompleteReassignment(p, next), done);
       },
     );
+  }
+
+  // ---- ISR changes written by leaders (IBP < 2.7-IV2) -----------------------------------------------
+
+  /**
+   * processIsrChangeNotification (KafkaController at 3.8.0, the only path in 2.1): re-read the
+   * named partitions' state, tell every broker, check reassignments, delete the notifications.
+   */
+  private processIsrChangeNotification(done: () => void): void {
+    if (!this.isActive) {
+      done();
+      return;
+    }
+    this.zkc.getIsrChangeNotifications((children) => {
+      const changed = new Map<string, ControllerPartition>();
+      inSequence(
+        [...children].sort(),
+        (child, next) =>
+          this.zkc.readIsrChangeNotification(child, (partitions) => {
+            for (const tp of partitions) {
+              const p = this.partitions.get(tpKey(tp.topic, tp.partition));
+              if (p !== undefined) changed.set(tpKey(tp.topic, tp.partition), p);
+            }
+            next();
+          }),
+        () =>
+          inSequence(
+            [...changed.values()],
+            (p, next) =>
+              this.zkc.getPartitionState(p.topic, p.partition, (stored) => {
+                if (stored !== undefined) p.leadership = { ...stored.state, zkVersion: stored.zkVersion };
+                next();
+              }),
+            () => {
+              this.sendUpdateMetadata([...changed.values()]);
+              inSequence(
+                [...changed.values()].filter((p) => this.reassignments.has(tpKey(p.topic, p.partition))),
+                (p, next) => this.maybeCompleteReassignment(p, next),
+                () =>
+                  inSequence(
+                    children,
+                    (child, next) => this.zkc.deleteIsrChangeNotification(child, this.epochZkVersion, next),
+                    done,
+                  ),
+              );
+            },
+          ),
+      );
+    });
   }
 
   // ---- topic deletion --------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ import {
   decodeTopic,
   decodeTopicConfig,
   encodeController,
+  encodeIsrChangeNotification,
   encodePartitionState,
   encodeTopic,
   encodeTopicConfig,
+  ISR_CHANGE_NOTIFICATION_PATH,
   type PartitionStateZNode,
   partitionPath,
   partitionStatePath,
@@ -235,6 +237,36 @@ export class KafkaZkClient {
   }
 }
 
+/** What a partition leader writes below IBP 2.7-IV2 (ReplicationUtils, IsrChangeNotificationHandler). */
+export class LeaderIsrZk {
+  constructor(readonly kafkaZk: KafkaZkClient) {}
+
+  /** The new ISR, conditional on the state znode's version; the leader epoch and controller epoch stay. */
+  updateIsr(
+    topic: string,
+    partition: number,
+    state: PartitionStateZNode,
+    zkVersion: number,
+    done: (ok: boolean, newZkVersion: number) => void,
+  ): void {
+    this.kafkaZk.zk.setData(
+      partitionStatePath(topic, partition),
+      encodePartitionState(state),
+      zkVersion,
+      (o) => done(o.code === 'OK', o.code === 'OK' ? o.stat.version : -1),
+    );
+  }
+
+  notify(partitions: readonly { topic: string; partition: number }[]): void {
+    this.kafkaZk.zk.create(
+      `${ISR_CHANGE_NOTIFICATION_PATH}/isr_change_`,
+      encodeIsrChangeNotification(partitions),
+      'PERSISTENT_SEQUENTIAL',
+      () => {},
+    );
+  }
+}
+
 /** What AdminZkClient writes for a new topic or new partitions (not fenced: any version). */
 export class AdminZk {
   constructor(readonly kafkaZk: KafkaZkClient) {}
@@ -385,6 +417,35 @@ export class ControllerZk {
       },
       epochZkVersion,
       (result) => done(result.code, result.version ?? -1),
+    );
+  }
+
+  /** ISR change notifications (below IBP 2.7-IV2), watching `/isr_change_notification`. */
+  getIsrChangeNotifications(done: (children: string[]) => void): void {
+    this.zk.getChildren(ISR_CHANGE_NOTIFICATION_PATH, { watch: true }, (o) =>
+      done(o.code === 'OK' ? [...o.children] : []),
+    );
+  }
+
+  /** The partitions a notification names (IsrChangeNotificationZNode.decode). */
+  readIsrChangeNotification(
+    child: string,
+    done: (partitions: { topic: string; partition: number }[]) => void,
+  ): void {
+    this.zk.getData(`${ISR_CHANGE_NOTIFICATION_PATH}/${child}`, { watch: false }, (o) =>
+      done(
+        o.code === 'OK' && o.data !== null
+          ? (JSON.parse(o.data) as { partitions: { topic: string; partition: number }[] }).partitions
+          : [],
+      ),
+    );
+  }
+
+  deleteIsrChangeNotification(child: string, epochZkVersion: number, done: () => void): void {
+    this.fenced(
+      { type: 'delete', path: `${ISR_CHANGE_NOTIFICATION_PATH}/${child}`, version: -1 },
+      epochZkVersion,
+      () => done(),
     );
   }
 
