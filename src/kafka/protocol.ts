@@ -231,6 +231,23 @@ export interface DeleteTopicsResponse {
   readonly topics: readonly AdminTopicResult[];
 }
 
+/** ElectLeaders (KIP-460), preferred elections only; all partitions when `partitions` is undefined. */
+export interface ElectLeadersRequest {
+  readonly type: 'ElectLeaders';
+  readonly correlationId: number;
+  readonly partitions?: readonly TopicPartition[];
+}
+
+export interface ElectLeadersResponse {
+  readonly type: 'ElectLeadersResponse';
+  readonly correlationId: number;
+  readonly error: string;
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: string;
+    readonly errorMessage?: string;
+  })[];
+}
+
 /** AlterPartitionReassignments (KIP-455), answered by the controller. `replicas: null` cancels. */
 export interface AlterPartitionReassignmentsRequest {
   readonly type: 'AlterPartitionReassignments';
@@ -259,6 +276,7 @@ export type KafkaRequest =
   | CreateTopicsRequest
   | CreatePartitionsRequest
   | DeleteTopicsRequest
+  | ElectLeadersRequest
   | AlterPartitionReassignmentsRequest;
 
 export type KafkaResponse =
@@ -271,6 +289,7 @@ export type KafkaResponse =
   | CreateTopicsResponse
   | CreatePartitionsResponse
   | DeleteTopicsResponse
+  | ElectLeadersResponse
   | AlterPartitionReassignmentsResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;

@@ -123,6 +123,7 @@ export function brokerActor(options: BrokerOptions) {
       if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
       else if (message.type === 'AlterPartitionReassignments')
         controller.handleAlterPartitionReassignments(from, message);
+      else if (message.type === 'ElectLeaders') controller.handleElectLeaders(from, message);
       else if (
         message.type === 'CreateTopics' ||
         message.type === 'CreatePartitions' ||

@@ -5,6 +5,8 @@ import type {
   AlterPartitionReassignmentsResponse,
   AlterPartitionRequest,
   AlterPartitionResponse,
+  ElectLeadersRequest,
+  ElectLeadersResponse,
   KafkaMessage,
   UpdateMetadataRequest,
 } from '../protocol.js';
@@ -577,23 +579,65 @@ export class KafkaController {
    * kafka-preferred-replica-election.sh): each partition whose preferred replica is live, in the
    * ISR and not leading gets it back as leader. All partitions when `partitions` is undefined.
    */
-  electPreferredLeaders(partitions?: readonly { topic: string; partition: number }[]): void {
+  electPreferredLeaders(
+    partitions?: readonly { topic: string; partition: number }[],
+    answer?: (results: ElectLeadersResponse['partitions']) => void,
+  ): void {
     this.enqueue('ReplicaLeaderElection', (done) => {
       if (!this.isActive) {
+        answer?.([]);
         done();
         return;
       }
-      const wanted =
-        partitions === undefined
-          ? [...this.partitions.values()]
-          : partitions
-              .map((tp) => this.partitions.get(tpKey(tp.topic, tp.partition)))
-              .filter((p) => p !== undefined);
-      this.electPreferred(
-        wanted.filter((p) => p.leadership !== undefined && p.leadership.leader !== p.replicas[0]),
-        done,
-      );
+      const requested = partitions ?? [...this.partitions.values()];
+      const results: ElectLeadersResponse['partitions'][number][] = [];
+      const candidates: ControllerPartition[] = [];
+      for (const tp of requested) {
+        const p = this.partitions.get(tpKey(tp.topic, tp.partition));
+        const base = { topic: tp.topic, partition: tp.partition };
+        if (p === undefined) {
+          results.push({
+            ...base,
+            error: 'UNKNOWN_TOPIC_OR_PARTITION',
+            errorMessage: 'The partition does not exist.',
+          });
+        } else if (p.leadership?.leader === p.replicas[0]) {
+          results.push({
+            ...base,
+            error: 'ELECTION_NOT_NEEDED',
+            errorMessage: 'Leader election not needed for topic partition.',
+          });
+        } else candidates.push(p);
+      }
+      this.electPreferred(candidates, (elected) => {
+        for (const p of candidates) {
+          const base = { topic: p.topic, partition: p.partition };
+          if (elected.has(p)) results.push({ ...base, error: 'NONE' });
+          else {
+            results.push({
+              ...base,
+              error: 'PREFERRED_LEADER_NOT_AVAILABLE',
+              errorMessage: `Failed to elect leader for partition ${p.topic}-${p.partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy`,
+            });
+          }
+        }
+        answer?.(results);
+        done();
+      });
     });
+  }
+
+  /** An ElectLeaders request (kafka-leader-election.sh --election-type preferred). */
+  handleElectLeaders(from: string, request: ElectLeadersRequest): void {
+    const reply = (error: string, partitions: ElectLeadersResponse['partitions']) =>
+      this.io.reply(from, {
+        type: 'ElectLeadersResponse',
+        correlationId: request.correlationId,
+        error,
+        partitions,
+      });
+    if (!this.isActive) reply('NOT_CONTROLLER', []);
+    else this.electPreferredLeaders(request.partitions, (partitions) => reply('NONE', partitions));
   }
 
   /** checkAndTriggerAutoLeaderRebalance: per preferred broker, above leader.imbalance.per.broker.percentage. */
@@ -608,8 +652,12 @@ export class KafkaController {
   }
 
   /** PreferredReplicaPartitionLeaderElection for each partition; the ISR stays, the epoch goes up. */
-  private electPreferred(partitions: readonly ControllerPartition[], done: () => void): void {
+  private electPreferred(
+    partitions: readonly ControllerPartition[],
+    done: (elected: ReadonlySet<ControllerPartition>) => void,
+  ): void {
     const batch = new RequestBatch();
+    const elected = new Set<ControllerPartition>();
     inSequence(
       partitions,
       (p, next) => {
@@ -626,14 +674,17 @@ export class KafkaController {
           p,
           { leader: result.leader, leaderEpoch: l.leaderEpoch + 1, isr: l.isr },
           (ok) => {
-            if (ok) batch.addLeaderAndIsr(p.replicas.filter(this.isLive), p);
+            if (ok) {
+              elected.add(p);
+              batch.addLeaderAndIsr(p.replicas.filter(this.isLive), p);
+            }
             next();
           },
         );
       },
       () => {
         this.sendBatch(batch);
-        done();
+        done(elected);
       },
     );
   }

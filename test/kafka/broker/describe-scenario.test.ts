@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeTopics } from '../../../src/kafka/admin/describe.js';
+import type { BrokerMessage } from '../../../src/kafka/broker/broker.js';
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../../../src/kafka/describe-cluster.js';
+import type { ElectLeadersResponse } from '../../../src/kafka/protocol.js';
+import type { ProcessContext } from '../../../src/sim/process.js';
 import { seconds } from '../../../src/sim/time.js';
 import { zkCluster } from './cluster.js';
 
@@ -48,8 +51,26 @@ describe('kafka-topics --describe through a broker kill, a restart and a preferr
       expect(line).not.toMatch(new RegExp(`Leader: ${victim}\\t`)); // leaders stay where they moved
       expect(line.split('Isr: ')[1]?.split('\t')[0]?.split(',')).toContain(String(victim)); // ISR grew back
     }
-    broker(controller)?.controller().electPreferredLeaders();
+    // kafka-leader-election.sh --election-type preferred, through the controller's ElectLeaders
+    const results: ElectLeadersResponse['partitions'][] = [];
+    world.spawn('leader-election', ((ctx: ProcessContext<BrokerMessage, never>) => ({
+      onStart: () =>
+        ctx.send(brokerName(controller), {
+          type: 'ElectLeaders',
+          correlationId: 1,
+          partitions: [0, 1, 2]
+            .map((p) => ({ topic: 'first', partition: p }))
+            .concat([{ topic: 'nope', partition: 0 }]),
+        }),
+      onMessage(_from: string, m: BrokerMessage) {
+        if (m.type === 'ElectLeadersResponse') results.push(m.partitions);
+      },
+    })) as never);
     world.runUntil(seconds(75));
+    const byPartition = new Map(results[0]?.map((r) => [`${r.topic}-${r.partition}`, r.error]));
+    expect(byPartition.get(`first-${victim === 1 ? 0 : 1}`)).toBe('NONE');
+    expect(byPartition.get(`first-${victim === 1 ? 1 : 0}`)).toBe('ELECTION_NOT_NEEDED');
+    expect(byPartition.get('nope-0')).toBe('UNKNOWN_TOPIC_OR_PARTITION');
     const afterElection = describeNow();
     expect(afterElection).toContain('Partition: 0\tLeader: 1\tReplicas: 1,2,3');
     expect(afterElection).toContain('Partition: 1\tLeader: 2\tReplicas: 2,3,1');
