@@ -231,6 +231,21 @@ export interface DeleteTopicsResponse {
   readonly topics: readonly AdminTopicResult[];
 }
 
+/** InitProducerId for an idempotent producer (no transactional id): any broker answers. */
+export interface InitProducerIdRequest {
+  readonly type: 'InitProducerId';
+  readonly correlationId: number;
+  readonly transactionalId: null;
+}
+
+export interface InitProducerIdResponse {
+  readonly type: 'InitProducerIdResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
 /** ElectLeaders (KIP-460), preferred elections only; all partitions when `partitions` is undefined. */
 export interface ElectLeadersRequest {
   readonly type: 'ElectLeaders';
@@ -276,6 +291,7 @@ export type KafkaRequest =
   | CreateTopicsRequest
   | CreatePartitionsRequest
   | DeleteTopicsRequest
+  | InitProducerIdRequest
   | ElectLeadersRequest
   | AlterPartitionReassignmentsRequest;
 
@@ -289,6 +305,7 @@ export type KafkaResponse =
   | CreateTopicsResponse
   | CreatePartitionsResponse
   | DeleteTopicsResponse
+  | InitProducerIdResponse
   | ElectLeadersResponse
   | AlterPartitionReassignmentsResponse;
 

@@ -15,6 +15,7 @@ import { AdminZk, ControllerZk, KafkaZkClient, LeaderIsrZk } from '../zk/kafka-z
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
 import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
+import { PRODUCER_ID_BLOCK_PATH, ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
 
 export type BrokerMessage = KafkaMessage | ZkMessage;
@@ -105,6 +106,18 @@ export function brokerActor(options: BrokerOptions) {
       () => new AdminZk(kafkaZk),
       ctx.rng.fork('admin'),
     );
+    const producerIds = new ProducerIdManager(
+      id,
+      {
+        read: (done) =>
+          kafkaZk.zk.getData(PRODUCER_ID_BLOCK_PATH, { watch: false }, (o) =>
+            done(o.code === 'OK' ? o.data : undefined, o.code === 'OK' ? o.stat.version : -1),
+          ),
+        write: (data, version, done) =>
+          kafkaZk.zk.setData(PRODUCER_ID_BLOCK_PATH, data, version, (o) => done(o.code === 'OK')),
+      },
+      (text) => ctx.note(text),
+    );
     replicaManager.onMetadataUpdate = () => admin.onMetadataUpdate();
     replicaManager.loadTopicConfig = (topic, done) => new ControllerZk(kafkaZk).getTopicConfig(topic, done);
     replicaManager.zkIsrWriter = {
@@ -124,7 +137,18 @@ export function brokerActor(options: BrokerOptions) {
       else if (message.type === 'AlterPartitionReassignments')
         controller.handleAlterPartitionReassignments(from, message);
       else if (message.type === 'ElectLeaders') controller.handleElectLeaders(from, message);
-      else if (
+      else if (message.type === 'InitProducerId') {
+        // TransactionCoordinator.handleInitProducerId without a transactional id: a fresh id, epoch 0.
+        producerIds.generateProducerId((producerId) =>
+          io.send(from, {
+            type: 'InitProducerIdResponse',
+            correlationId: message.correlationId,
+            error: 'NONE',
+            producerId,
+            producerEpoch: 0,
+          }),
+        );
+      } else if (
         message.type === 'CreateTopics' ||
         message.type === 'CreatePartitions' ||
         message.type === 'DeleteTopics'
@@ -177,7 +201,12 @@ export function brokerActor(options: BrokerOptions) {
             if (!registered) {
               registered = true;
               if (first)
-                kafkaZk.ensurePaths(PERSISTENT_ZK_PATHS, () => register(true, () => controller.startup()));
+                kafkaZk.ensurePaths(PERSISTENT_ZK_PATHS, () =>
+                  register(true, () => {
+                    controller.startup();
+                    producerIds.startup();
+                  }),
+                );
               else register(false, () => controller.reelect());
             }
           } else if (state === 'Expired') {
