@@ -1,3 +1,19 @@
 /** Kafka's clients: the producer's partitioning and the consumer group's coordinator and assignors. */
+
+export {
+  type AssignmentStrategy,
+  assignPartitions,
+  cooperativeStickyAssign,
+  type EagerSubscription,
+  formatTopicPartition,
+  type MemberSubscription,
+  type PartitionsPerTopic,
+  parseTopicPartition,
+  rangeAssign,
+  roundRobinAssign,
+  type StickyResult,
+  type StickySubscription,
+  stickyAssign,
+} from './assignors/index.js';
 export { coordinatorPartition, javaAbs } from './coordinator.js';
 export { murmur2, partitionForKey, toPositive } from './murmur2.js';
