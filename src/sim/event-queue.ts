@@ -1,10 +1,12 @@
 import type { SimTime } from './time.js';
 
-/** What the queue needs of an event: its time, and room for its insertion sequence and a cancel mark. */
+/** What the queue needs of an event: its time, and room for its insertion sequence, a cancel mark and whether it is queued. */
 export interface Queueable {
   time: SimTime;
   seq: number;
   cancelled: boolean;
+  /** In the queue now (so that cancelling an event that already came out changes nothing). */
+  queued: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export class EventQueue<E extends Queueable> {
   /** Inserts `event` at its `time`; among equal times, events come out in insertion order. */
   push(event: E): void {
     event.cancelled = false;
+    event.queued = true;
     if (this.length === this.times.length) this.grow();
     const times = this.times;
     const items = this.items;
@@ -51,9 +54,12 @@ export class EventQueue<E extends Queueable> {
     items[i] = event;
   }
 
-  /** Marks a queued event so that it never comes out. Cancelling twice is harmless. */
+  /**
+   * Marks a queued event so that it never comes out. Cancelling twice, or cancelling an event that
+   * has already come out (a timer that fired), changes nothing.
+   */
   cancel(event: E): void {
-    if (event.cancelled) return;
+    if (event.cancelled || !event.queued) return;
     event.cancelled = true;
     this.cancelledCount++;
     if (this.cancelledCount > 64 && this.cancelledCount * 2 > this.length) this.compact();
@@ -62,6 +68,7 @@ export class EventQueue<E extends Queueable> {
   /** The earliest live event, without removing it. */
   peek(): E | undefined {
     while (this.length > 0 && (this.items[0] as E).cancelled) {
+      (this.items[0] as E).queued = false;
       this.removeTop();
       this.cancelledCount--;
     }
@@ -74,11 +81,13 @@ export class EventQueue<E extends Queueable> {
       const top = this.items[0];
       if (top === undefined) return undefined;
       if (top.cancelled) {
+        top.queued = false;
         this.removeTop();
         this.cancelledCount--;
         continue;
       }
       if ((this.times[0] as number) > limit) return undefined;
+      top.queued = false;
       this.removeTop();
       return top;
     }
@@ -89,6 +98,7 @@ export class EventQueue<E extends Queueable> {
     for (;;) {
       const top = this.items[0];
       if (top === undefined) return undefined;
+      top.queued = false;
       this.removeTop();
       if (!top.cancelled) return top;
       this.cancelledCount--;
@@ -96,6 +106,7 @@ export class EventQueue<E extends Queueable> {
   }
 
   clear(): void {
+    for (let i = 0; i < this.length; i++) (this.items[i] as E).queued = false;
     this.items = [];
     this.length = 0;
     this.cancelledCount = 0;
@@ -154,6 +165,7 @@ export class EventQueue<E extends Queueable> {
     for (let i = 0; i < this.length; i++) {
       const item = this.items[i] as E;
       if (!item.cancelled) live.push(item);
+      else item.queued = false;
     }
     live.sort((a, b) => a.time - b.time || a.seq - b.seq);
     // A sorted array is a valid heap.

@@ -84,6 +84,7 @@ class SimEvent implements Queueable, TimerHandle {
   time: SimTime = 0;
   seq = 0;
   cancelled = false;
+  queued = false;
   where = QUEUED;
   /** A frame waiting in its link's backlog (wherever it is itself). */
   inBacklog = false;

@@ -5,6 +5,7 @@ import { EventQueue } from '../../src/sim/event-queue.js';
 class Ev {
   seq = 0;
   cancelled = false;
+  queued = false;
   constructor(
     public time: number,
     readonly id: number,
@@ -99,6 +100,27 @@ describe('EventQueue', () => {
     expect((queue as unknown as { length: number }).length).toBeLessThan(2 * keep.length + 100);
     expect(queue.pop()?.id).toBe(0);
     expect(queue.pop()?.id).toBe(100);
+  });
+
+  it('ignores cancelling an event that has already come out (a timer that fired)', () => {
+    const queue = new EventQueue<Ev>();
+    const fired = new Ev(1, 1);
+    queue.push(fired);
+    queue.push(new Ev(2, 2));
+    expect(queue.pop()).toBe(fired);
+    queue.cancel(fired); // a handler cancelling its own, already fired, timer
+    expect(queue.size).toBe(1);
+    expect(queue.pop()?.id).toBe(2);
+    expect(queue.size).toBe(0);
+    // a fired timer cancelled many times never pushes the queue into spurious compactions
+    for (let i = 0; i < 200; i++) {
+      const ev = new Ev(10 + i, 100 + i);
+      queue.push(ev);
+      queue.pop();
+      queue.cancel(ev);
+    }
+    expect(queue.size).toBe(0);
+    expect((queue as unknown as { cancelledCount: number }).cancelledCount).toBe(0);
   });
 
   it('takes a re-pushed event as new, behind the events already due at its time', () => {
