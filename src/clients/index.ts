@@ -17,3 +17,4 @@ export {
 } from './assignors/index.js';
 export { coordinatorPartition, javaAbs } from './coordinator.js';
 export { murmur2, partitionForKey, toPositive } from './murmur2.js';
+export { RoundRobinPartitioner, StickyPartitioner } from './producer/partitioners.js';
