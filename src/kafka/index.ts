@@ -19,7 +19,9 @@ export {
   reassignPartitionLeaderElection,
   removeReplicaFromIsr,
 } from './controller/election.js';
+export { describedTopicFromZooKeeper } from './describe-cluster.js';
 export { ERROR_CODES, type ErrorName, RETRIABLE_ERRORS } from './errors.js';
+export { ibpAtLeast, isAlterPartitionSupported, parseIbp } from './ibp.js';
 export type { ProducerRecord, RecordBatch } from './log/record.js';
 export type * from './protocol.js';
 export { tpKey } from './protocol.js';
