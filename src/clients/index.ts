@@ -16,5 +16,11 @@ export {
   stickyAssign,
 } from './assignors/index.js';
 export { coordinatorPartition, javaAbs } from './coordinator.js';
+export {
+  assertValidTransition,
+  canRebalance,
+  type GroupState,
+  isValidTransition,
+} from './group/group-state.js';
 export { murmur2, partitionForKey, toPositive } from './murmur2.js';
 export { RoundRobinPartitioner, StickyPartitioner } from './producer/partitioners.js';
