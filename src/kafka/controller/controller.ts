@@ -215,9 +215,13 @@ export class KafkaController {
   }
 
   private onControllerResignation(): void {
+    // ControllerContext.resetContext: nothing of this tenure may leak into a later one.
     this.liveBrokers = new Map();
     this.partitions.clear();
     this.topics.clear();
+    this.reassignments.clear();
+    this.topicConfigs.clear();
+    this.topicIds.clear();
     this.epoch = 0;
     this.epochZkVersion = 0;
     this.io.note(`${this.brokerId} resigned as the controller`);

@@ -129,4 +129,35 @@ describe('partition reassignment (KIP-455)', () => {
       2, 3, 4,
     ]);
   });
+
+  it('forgets its reassignments when it resigns, so a later tenure acts only on what ZooKeeper says', () => {
+    // A controller that resigned mid-reassignment and won again later used to keep its old ORS/TRS.
+    const { world, broker, createTopic, ids } = zkCluster({ seed: 8, brokers: 4 });
+    createTopic(seconds(5), 't', [[1, 2, 3]]);
+    const controller = () => ids.find((id) => broker(id)?.controller().isActive) as number;
+    const answers: AlterPartitionReassignmentsResponse[] = [];
+    world.spawn(
+      'reassign',
+      reassign(controller, [{ topic: 't', partition: 0, replicas: [2, 3, 4] }], answers) as never,
+      {
+        start: false,
+      },
+    );
+    world.at(seconds(8), () => world.network.isolate(brokerName(4)));
+    world.at(seconds(9), () => world.start('reassign'));
+    world.runUntil(seconds(12));
+    const first = controller();
+    const internals = (id: number) =>
+      broker(id)?.controller() as unknown as {
+        reassignments: Map<string, unknown>;
+        topicIds: Map<string, string>;
+      };
+    expect(internals(first).reassignments.size).toBe(1);
+    world.network.partition([[brokerName(first)], ['zookeeper-1']]); // its session expires: it resigns
+    world.runUntil(seconds(45));
+    world.network.heal();
+    world.runUntil(seconds(50));
+    expect(broker(first)?.controller().isActive).toBe(false);
+    expect(internals(first).reassignments.size).toBe(0);
+  });
 });
