@@ -189,7 +189,7 @@ export interface CreateTopicsRequest {
 /** An admin answer per topic: a Kafka error name (NONE on success) and its message. */
 export interface AdminTopicResult {
   readonly name: string;
-  readonly error: string;
+  readonly error: ErrorName;
   readonly errorMessage?: string;
   readonly topicId?: string;
 }
@@ -256,9 +256,9 @@ export interface ElectLeadersRequest {
 export interface ElectLeadersResponse {
   readonly type: 'ElectLeadersResponse';
   readonly correlationId: number;
-  readonly error: string;
+  readonly error: ErrorName;
   readonly partitions: readonly (TopicPartition & {
-    readonly error: string;
+    readonly error: ErrorName;
     readonly errorMessage?: string;
   })[];
 }
@@ -273,9 +273,9 @@ export interface AlterPartitionReassignmentsRequest {
 export interface AlterPartitionReassignmentsResponse {
   readonly type: 'AlterPartitionReassignmentsResponse';
   readonly correlationId: number;
-  readonly error: string;
+  readonly error: ErrorName;
   readonly partitions: readonly (TopicPartition & {
-    readonly error: string;
+    readonly error: ErrorName;
     readonly errorMessage?: string;
   })[];
 }

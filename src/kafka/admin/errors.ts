@@ -3,35 +3,51 @@
  * throws, the protocol error it travels as (org.apache.kafka.common.protocol.Errors at 3.8.0), and
  * the exact message.
  */
+import { ERROR_CODES } from '../errors.js';
 
-/** Protocol errors with their codes and default messages (Errors.java at 3.8.0). */
+/** Protocol errors with their codes (the one table, ERROR_CODES) and default messages (Errors.java at 3.8.0). */
 export const ADMIN_ERRORS = {
   UNKNOWN_SERVER_ERROR: {
-    code: -1,
+    code: ERROR_CODES.UNKNOWN_SERVER_ERROR,
     message: 'The server experienced an unexpected error when processing the request.',
   },
-  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, message: 'This server does not host this topic-partition.' },
-  BROKER_NOT_AVAILABLE: { code: 8, message: 'The broker is not available.' },
+  UNKNOWN_TOPIC_OR_PARTITION: {
+    code: ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION,
+    message: 'This server does not host this topic-partition.',
+  },
+  BROKER_NOT_AVAILABLE: { code: ERROR_CODES.BROKER_NOT_AVAILABLE, message: 'The broker is not available.' },
   INVALID_TOPIC_EXCEPTION: {
-    code: 17,
+    code: ERROR_CODES.INVALID_TOPIC_EXCEPTION,
     message: 'The request attempted to perform an operation on an invalid topic.',
   },
-  TOPIC_ALREADY_EXISTS: { code: 36, message: 'Topic with this name already exists.' },
-  INVALID_PARTITIONS: { code: 37, message: 'Number of partitions is below 1.' },
+  TOPIC_ALREADY_EXISTS: {
+    code: ERROR_CODES.TOPIC_ALREADY_EXISTS,
+    message: 'Topic with this name already exists.',
+  },
+  INVALID_PARTITIONS: { code: ERROR_CODES.INVALID_PARTITIONS, message: 'Number of partitions is below 1.' },
   INVALID_REPLICATION_FACTOR: {
-    code: 38,
+    code: ERROR_CODES.INVALID_REPLICATION_FACTOR,
     message: 'Replication factor is below 1 or larger than the number of available brokers.',
   },
-  INVALID_REPLICA_ASSIGNMENT: { code: 39, message: 'Replica assignment is invalid.' },
-  INVALID_CONFIG: { code: 40, message: 'Configuration is invalid.' },
+  INVALID_REPLICA_ASSIGNMENT: {
+    code: ERROR_CODES.INVALID_REPLICA_ASSIGNMENT,
+    message: 'Replica assignment is invalid.',
+  },
+  INVALID_CONFIG: { code: ERROR_CODES.INVALID_CONFIG, message: 'Configuration is invalid.' },
   INVALID_REQUEST: {
-    code: 42,
+    code: ERROR_CODES.INVALID_REQUEST,
     message:
       'This most likely occurs because of a request being malformed by the client library or the message was ' +
       'sent to an incompatible broker. See the broker logs for more details.',
   },
-  REASSIGNMENT_IN_PROGRESS: { code: 60, message: 'A partition reassignment is in progress.' },
-  NO_REASSIGNMENT_IN_PROGRESS: { code: 85, message: 'No partition reassignment is in progress.' },
+  REASSIGNMENT_IN_PROGRESS: {
+    code: ERROR_CODES.REASSIGNMENT_IN_PROGRESS,
+    message: 'A partition reassignment is in progress.',
+  },
+  NO_REASSIGNMENT_IN_PROGRESS: {
+    code: ERROR_CODES.NO_REASSIGNMENT_IN_PROGRESS,
+    message: 'No partition reassignment is in progress.',
+  },
 } as const;
 
 export type AdminErrorName = keyof typeof ADMIN_ERRORS;

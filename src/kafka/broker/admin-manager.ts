@@ -217,7 +217,7 @@ export class AdminManager {
       this.pending.splice(this.pending.indexOf(p), 1);
       const results = p.results.map((r) =>
         p.waitFor.has(r.name)
-          ? { ...r, error: 'REQUEST_TIMED_OUT', errorMessage: 'Timed out waiting for the metadata' }
+          ? { ...r, error: 'REQUEST_TIMED_OUT' as const, errorMessage: 'Timed out waiting for the metadata' }
           : r,
       );
       this.send(p.to, { type: p.type, correlationId: p.correlationId, topics: results });

@@ -1,5 +1,6 @@
 import type { WatchedEvent } from '../../zk/index.js';
 import type { BrokerConfig } from '../config.js';
+import type { ErrorName } from '../errors.js';
 import type {
   AlterPartitionReassignmentsRequest,
   AlterPartitionReassignmentsResponse,
@@ -633,7 +634,7 @@ export class KafkaController {
 
   /** An ElectLeaders request (kafka-leader-election.sh --election-type preferred). */
   handleElectLeaders(from: string, request: ElectLeadersRequest): void {
-    const reply = (error: string, partitions: ElectLeadersResponse['partitions']) =>
+    const reply = (error: ErrorName, partitions: ElectLeadersResponse['partitions']) =>
       this.io.reply(from, {
         type: 'ElectLeadersResponse',
         correlationId: request.correlationId,
@@ -882,7 +883,7 @@ export class KafkaController {
     request: AlterPartitionReassignmentsRequest,
     done: () => void,
   ): void {
-    const reply = (error: string, partitions: AlterPartitionReassignmentsResponse['partitions']) =>
+    const reply = (error: ErrorName, partitions: AlterPartitionReassignmentsResponse['partitions']) =>
       this.io.reply(from, {
         type: 'AlterPartitionReassignmentsResponse',
         correlationId: request.correlationId,
@@ -898,7 +899,7 @@ export class KafkaController {
     inSequence(
       request.partitions,
       (req, next) => {
-        const answer = (error: string, errorMessage?: string) => {
+        const answer = (error: ErrorName, errorMessage?: string) => {
           results.push({
             topic: req.topic,
             partition: req.partition,

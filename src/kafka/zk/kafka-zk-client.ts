@@ -1,4 +1,4 @@
-import type { FailureCode, Stat, WatchedEvent, ZkClient, ZkOp } from '../../zk/index.js';
+import type { FailureCode, Stat, ZkClient, ZkOp } from '../../zk/index.js';
 import {
   BROKER_IDS_PATH,
   BROKER_TOPICS_PATH,
@@ -311,9 +311,6 @@ export class AdminZk {
     );
   }
 }
-
-/** Whether a watch event concerns `/controller`. */
-export const isControllerEvent = (event: WatchedEvent): boolean => event.path === CONTROLLER_PATH;
 
 /** A partition's leadership as stored in ZooKeeper, with the znode's version (the partition epoch). */
 export interface StoredPartitionState {
