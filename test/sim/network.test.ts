@@ -199,7 +199,6 @@ describe('network: TCP-like connections', () => {
 
   it('tells both ends when a peer crashes, after what it sent has arrived, and refuses what is sent to it', () => {
     const events: string[] = [];
-    const got = new Map<string, Msg[]>();
     const world = new World<Msg>({ seed: 1, latency: { kind: 'constant', value: 100 } });
     world.spawn(
       'client',
@@ -234,7 +233,6 @@ describe('network: TCP-like connections', () => {
       // the message sent at 250 reaches a dead process: refused, and the client already knew
     ]);
     expect(world.stats.messagesDropped).toBe(1);
-    expect(got.size).toBe(0);
   });
 
   it('tells the sender when it sends to a process that is down', () => {
@@ -381,14 +379,15 @@ describe('network: TCP-like connections', () => {
     });
     world.network.setLink('tx', 'rx', { loss: 0.05 }, { oneWay: true });
     world.runUntilQuiescent();
-    const received = got.get('rx') ?? got.get('tx') ?? [];
+    const received = got.get('tx') ?? []; // the recorder keys what it got by sender
     // What arrives is increasing, with gaps only where a connection broke.
     const numbers = received as number[];
     for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBeGreaterThan(numbers[i - 1] as number);
     const gaps = numbers.filter((v, i) => i > 0 && v !== (numbers[i - 1] as number) + 1).length;
-    const breaks = events.filter((e) => e.startsWith('') && e.includes('rx disconnected from tx')).length;
+    const breaks = events.filter((e) => e.includes('rx disconnected from tx')).length;
     const txBreaks = events.filter((e) => e.includes('tx disconnected from rx')).length;
     expect(breaks).toBeGreaterThan(0);
+    expect(numbers.length).toBeGreaterThan(100); // most of the 200 got through
     expect(txBreaks).toBe(breaks);
     expect(gaps).toBeLessThanOrEqual(breaks);
     expect(world.stats.messagesDropped).toBeGreaterThan(0);

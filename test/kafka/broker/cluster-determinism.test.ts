@@ -1,14 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { brokerName } from '../../../src/kafka/broker/io.js';
 import { seconds } from '../../../src/sim/time.js';
-import { type ProducedRecord, testProducer, zkCluster } from './cluster.js';
+import { type BrokerFault, type ProducedRecord, scheduleFault, testProducer, zkCluster } from './cluster.js';
 
 /** One cluster run with a producer and a few faults; everything that could differ between runs. */
-function run(
-  seed: number,
-  faults: readonly { at: number; broker: number; kind: 'crash' | 'restart' | 'isolate' }[],
-) {
+function run(seed: number, faults: readonly BrokerFault[]) {
   const { world, createTopic, ids, history, ensemble } = zkCluster({ seed });
   createTopic(seconds(3), 't', [[1, 2, 3]]);
   const produced: ProducedRecord[] = [];
@@ -16,14 +12,7 @@ function run(
     start: false,
   });
   world.at(seconds(4), () => world.start('producer'));
-  for (const f of faults) {
-    world.at(seconds(f.at), () => {
-      const name = brokerName(f.broker);
-      if (f.kind === 'crash') world.crash(name);
-      else if (f.kind === 'restart') world.restart(name);
-      else world.network.isolate(name);
-    });
-  }
+  for (const f of faults) scheduleFault(world, f);
   world.at(seconds(40), () => world.network.heal());
   world.runUntil(seconds(60));
   return {

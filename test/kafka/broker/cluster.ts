@@ -17,7 +17,7 @@ import {
   topicConfigPath,
   topicPath,
 } from '../../../src/kafka/zk-data.js';
-import type { SimTime } from '../../../src/sim/time.js';
+import { type SimTime, seconds } from '../../../src/sim/time.js';
 import { World } from '../../../src/sim/world.js';
 import {
   isZkClientTimer,
@@ -224,4 +224,47 @@ export function testProducer(options: {
       },
     };
   };
+}
+
+export type BrokerFaultKind = 'crash' | 'restart' | 'pause' | 'resume' | 'isolate' | 'heal' | 'hold';
+
+/** A fault on one broker at `at` seconds. */
+export interface BrokerFault {
+  readonly at: number;
+  readonly kind: BrokerFaultKind;
+  readonly broker: number;
+}
+
+/**
+ * Schedules a fault in a cluster's world. `heal` heals the whole network; `hold` stalls the
+ * broker's answers to the process named `producer` for 35 s (longer than its 30 s request timeout).
+ */
+export function scheduleFault(world: ReturnType<typeof zkCluster>['world'], f: BrokerFault): void {
+  const name = brokerName(f.broker);
+  world.at(seconds(f.at), () => {
+    switch (f.kind) {
+      case 'crash':
+        world.crash(name);
+        break;
+      case 'restart':
+        world.restart(name);
+        break;
+      case 'pause':
+        world.pause(name);
+        break;
+      case 'resume':
+        world.resume(name);
+        break;
+      case 'isolate':
+        world.network.isolate(name);
+        break;
+      case 'heal':
+        world.network.heal();
+        break;
+      case 'hold':
+        world.network.hold(name, 'producer');
+        world.at(seconds(f.at + 35), () => world.network.release(name, 'producer'));
+        break;
+    }
+  });
 }

@@ -4,7 +4,7 @@ import type { BrokerMessage, BrokerTimer } from '../../../src/kafka/broker/broke
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import type { ProcessContext } from '../../../src/sim/process.js';
 import { seconds } from '../../../src/sim/time.js';
-import { zkCluster } from './cluster.js';
+import { scheduleFault, zkCluster } from './cluster.js';
 
 interface Outcome {
   producerId: number;
@@ -136,19 +136,7 @@ describe('idempotent produce across failures (broker side)', () => {
           const out: Outcome = { producerId: -1, acked: [] };
           world.spawn('producer', idempotentProducer(60, ids, out) as never, { start: false });
           world.at(seconds(5), () => world.start('producer'));
-          for (const f of faults) {
-            world.at(seconds(f.at), () => {
-              const name = brokerName(f.broker);
-              if (f.kind === 'crash') world.crash(name);
-              else if (f.kind === 'restart') world.restart(name);
-              else if (f.kind === 'isolate') world.network.isolate(name);
-              else if (f.kind === 'hold') {
-                // the broker's answers to the producer stall: it times out and retries what may have landed
-                world.network.hold(name, 'producer');
-                world.at(seconds(f.at + 35), () => world.network.release(name, 'producer'));
-              } else world.network.heal();
-            });
-          }
+          for (const f of faults) scheduleFault(world, f);
           world.at(seconds(50), () => world.network.heal());
           world.at(seconds(70), () => {
             for (const id of ids) world.restart(brokerName(id));

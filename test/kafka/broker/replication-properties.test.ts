@@ -3,19 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import type { BrokerConfig, TruncationMode } from '../../../src/kafka/config.js';
 import { seconds } from '../../../src/sim/time.js';
-import { type ProducedRecord, testProducer, zkCluster } from './cluster.js';
-
-type FaultKind = 'crash' | 'restart' | 'pause' | 'resume' | 'isolate' | 'heal';
-interface Fault {
-  readonly at: number;
-  readonly kind: FaultKind;
-  readonly broker: number;
-}
+import {
+  type BrokerFault,
+  type BrokerFaultKind,
+  type ProducedRecord,
+  scheduleFault,
+  testProducer,
+  zkCluster,
+} from './cluster.js';
 
 const faultsArb = fc.array(
   fc.record({
     at: fc.integer({ min: 5, max: 60 }),
-    kind: fc.constantFrom<FaultKind>('crash', 'restart', 'pause', 'resume', 'isolate', 'heal'),
+    kind: fc.constantFrom<BrokerFaultKind>('crash', 'restart', 'pause', 'resume', 'isolate', 'heal'),
     broker: fc.integer({ min: 1, max: 3 }),
   }),
   { minLength: 1, maxLength: 8 },
@@ -34,7 +34,7 @@ const SAFE: Setup = {
 };
 
 /** Runs one schedule: a topic RF=3, a producer, the faults until 60 s, then everything heals and restarts. */
-function runSchedule(setup: Setup, faults: readonly Fault[], seed: number) {
+function runSchedule(setup: Setup, faults: readonly BrokerFault[], seed: number) {
   const { world, broker, state, createTopic, ids, history } = zkCluster({
     seed,
     config: setup.config,
@@ -48,17 +48,7 @@ function runSchedule(setup: Setup, faults: readonly Fault[], seed: number) {
     { start: false },
   );
   world.at(seconds(4), () => world.start('producer'));
-  for (const f of [...faults].sort((a, b) => a.at - b.at)) {
-    const name = brokerName(f.broker);
-    world.at(seconds(f.at), () => {
-      if (f.kind === 'crash') world.crash(name);
-      else if (f.kind === 'restart') world.restart(name);
-      else if (f.kind === 'pause') world.pause(name);
-      else if (f.kind === 'resume') world.resume(name);
-      else if (f.kind === 'isolate') world.network.isolate(name);
-      else world.network.heal();
-    });
-  }
+  for (const f of [...faults].sort((a, b) => a.at - b.at)) scheduleFault(world, f);
   world.at(seconds(70), () => {
     world.network.heal();
     for (const id of ids) world.resume(brokerName(id));
