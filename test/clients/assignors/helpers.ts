@@ -7,8 +7,10 @@ export function asSets(assignment: Record<string, string[]>): Record<string, str
   return result;
 }
 
-/** Sorted copies of the expected lists. */
-export const sets = asSets;
+/** Member subscriptions from each member's topic list, as assignPartitions takes them. */
+export function subscribing(topicsByMember: Record<string, string[]>): Record<string, { topics: string[] }> {
+  return Object.fromEntries(Object.entries(topicsByMember).map(([member, topics]) => [member, { topics }]));
+}
 
 export function fromMap(assignment: Map<string, TopicPartition[]>): Record<string, string[]> {
   const result: Record<string, string[]> = {};

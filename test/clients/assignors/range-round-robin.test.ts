@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { assignPartitions, rangeAssign, roundRobinAssign } from '../../../src/clients/assignors/index.js';
-import { asSets, fromMap } from './helpers.js';
+import { asSets, fromMap, subscribing } from './helpers.js';
 
 const both = ['topic1', 'topic2'];
 
 // RangeAssignorTest (3.8.0): the non-rack runs; assertions compare sets except the Persistent tests.
 describe('RangeAssignor vectors (RangeAssignorTest)', () => {
   const range = (ppt: Record<string, number>, subs: Record<string, string[]>) =>
-    asSets(
-      assignPartitions(
-        'range',
-        ppt,
-        Object.fromEntries(Object.entries(subs).map(([m, topics]) => [m, { topics }])),
-      ),
-    );
+    asSets(assignPartitions('range', ppt, subscribing(subs)));
 
   it('R1 testOneConsumerNoTopic', () => {
     expect(range({}, { consumer1: [] })).toEqual({ consumer1: [] });
@@ -255,11 +249,7 @@ describe('RangeAssignor vectors (RangeAssignorTest)', () => {
 // RoundRobinAssignorTest (3.8.0): all exact lists.
 describe('RoundRobinAssignor vectors (RoundRobinAssignorTest)', () => {
   const rr = (ppt: Record<string, number>, subs: Record<string, string[]>) =>
-    assignPartitions(
-      'roundrobin',
-      ppt,
-      Object.fromEntries(Object.entries(subs).map(([m, topics]) => [m, { topics }])),
-    );
+    assignPartitions('roundrobin', ppt, subscribing(subs));
 
   it('RR1 testOneConsumerNoTopic', () => {
     expect(rr({}, { consumer: [] })).toEqual({ consumer: [] });
