@@ -1,5 +1,6 @@
 export { Disk, DiskLog } from './disk.js';
 export { EventQueue, type Queueable } from './event-queue.js';
+export { describeFault, type Fault } from './fault.js';
 export { DEFAULT_LATENCY, type LatencyDistribution, type LatencySampler, latencySampler } from './latency.js';
 export { type LinkSettings, Network } from './network.js';
 export type { Actor, ActorFactory, Peer, ProcessContext, ProcessState, TimerHandle } from './process.js';

@@ -1,5 +1,6 @@
 import { Disk } from './disk.js';
 import { EventQueue, type Queueable } from './event-queue.js';
+import { describeFault, type Fault } from './fault.js';
 import type { LatencyDistribution } from './latency.js';
 import { Frame, Link } from './link.js';
 import { Network, type NetworkKernel } from './network.js';
@@ -326,6 +327,54 @@ export class World<Msg = unknown, Tag = unknown> {
     this.emit('resume', proc.index, NO_PEER, parked.length, undefined, `${parked.length} waiting`);
     for (const ev of parked) this.requeue(ev);
     return true;
+  }
+
+  /** Applies a fault now; a process fault on a process not in a state it applies to is a no-op. */
+  inject(fault: Fault): void {
+    const net = this.network;
+    switch (fault.kind) {
+      case 'crash':
+        this.crash(fault.process);
+        break;
+      case 'power-loss':
+        this.crash(fault.process, { powerLoss: true });
+        break;
+      case 'restart':
+        this.restart(fault.process);
+        break;
+      case 'pause':
+        this.pause(fault.process);
+        break;
+      case 'resume':
+        this.resume(fault.process);
+        break;
+      case 'isolate':
+        net.isolate(fault.process);
+        break;
+      case 'partition':
+        net.partition(fault.groups);
+        break;
+      case 'one-way':
+        net.partitionOneWay(fault.from, fault.to);
+        break;
+      case 'hold':
+        net.hold(fault.from, fault.to);
+        break;
+      case 'release':
+        net.release(fault.from, fault.to);
+        break;
+      case 'link':
+        net.setLink(fault.from, fault.to, fault.settings, { oneWay: fault.oneWay ?? false });
+        break;
+      case 'heal':
+        net.heal();
+        break;
+    }
+  }
+
+  /** Applies a fault at simulated time `time`, labelled in the trace by what it does. */
+  injectAt(time: SimTime, fault: Fault): void {
+    this.at(time, () => this.inject(fault), describeFault(fault));
   }
 
   state(name: string): ProcessState {

@@ -3,6 +3,7 @@
  * set timers, write to disk and sometimes hang up, under a random schedule of faults.
  */
 import fc from 'fast-check';
+import type { Fault } from '../../src/sim/fault.js';
 import type { LatencyDistribution } from '../../src/sim/latency.js';
 import type { TraceLevel } from '../../src/sim/trace.js';
 import { World } from '../../src/sim/world.js';
@@ -18,7 +19,7 @@ export interface Behaviour {
   readonly hangUpChance: number;
 }
 
-export type FaultKind =
+export type ProgramFaultKind =
   | 'crash'
   | 'power-loss'
   | 'restart'
@@ -32,9 +33,10 @@ export type FaultKind =
   | 'release'
   | 'lossy';
 
-export interface Fault {
+/** A fault drawn by fast-check: processes by number, mapped onto names when the program is built. */
+export interface ProgramFault {
   readonly at: number;
-  readonly kind: FaultKind;
+  readonly kind: ProgramFaultKind;
   readonly target: number;
   readonly other: number;
 }
@@ -42,14 +44,14 @@ export interface Fault {
 export interface Program {
   readonly seed: number;
   readonly behaviours: readonly Behaviour[];
-  readonly faults: readonly Fault[];
+  readonly faults: readonly ProgramFault[];
   readonly latency: LatencyDistribution;
   readonly duration: number;
 }
 
 export type Msg = { readonly type: 'hello' | 'reply'; readonly n: number; readonly from: string };
 
-const FAULT_KINDS: FaultKind[] = [
+const FAULT_KINDS: ProgramFaultKind[] = [
   'crash',
   'power-loss',
   'restart',
@@ -151,51 +153,7 @@ export function buildProgram(
   for (const f of [...program.faults].sort((a, b) => a.at - b.at)) {
     const target = nameOf(f.target % n);
     const other = nameOf((f.target + 1 + (f.other % (n - 1))) % n);
-    world.at(
-      f.at,
-      () => {
-        const net = world.network;
-        switch (f.kind) {
-          case 'crash':
-            world.crash(target);
-            break;
-          case 'power-loss':
-            world.crash(target, { powerLoss: true });
-            break;
-          case 'restart':
-            world.restart(target);
-            break;
-          case 'pause':
-            world.pause(target);
-            break;
-          case 'resume':
-            world.resume(target);
-            break;
-          case 'partition':
-            net.partition([[target], names.filter((p) => p !== target)]);
-            break;
-          case 'one-way':
-            net.partitionOneWay([target], [other]);
-            break;
-          case 'isolate':
-            net.isolate(target);
-            break;
-          case 'heal':
-            net.heal();
-            break;
-          case 'hold':
-            net.hold(target, other);
-            break;
-          case 'release':
-            net.release(target, other);
-            break;
-          case 'lossy':
-            net.setLink(target, other, { loss: 0.3 });
-            break;
-        }
-      },
-      `${f.kind} ${target}`,
-    );
+    world.injectAt(f.at, faultOf(f.kind, target, other, names));
   }
   return world;
 }
@@ -208,4 +166,23 @@ export function runProgram(
   const world = buildProgram(program, { trace });
   world.runUntil(program.duration, { maxEvents: 200_000 });
   return { hash: world.traceHash(), world };
+}
+
+/** A program's fault as the engine's: `target` is hit; link faults run from it to `other`. */
+function faultOf(kind: ProgramFaultKind, target: string, other: string, names: readonly string[]): Fault {
+  switch (kind) {
+    case 'partition':
+      return { kind, groups: [[target], names.filter((p) => p !== target)] };
+    case 'one-way':
+      return { kind, from: [target], to: [other] };
+    case 'hold':
+    case 'release':
+      return { kind, from: target, to: other };
+    case 'lossy':
+      return { kind: 'link', from: target, to: other, settings: { loss: 0.3 } };
+    case 'heal':
+      return { kind };
+    default:
+      return { kind, process: target };
+  }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Fault } from '../../src/sim/fault.js';
 import type { ProcessContext } from '../../src/sim/process.js';
 import { formatTraceRecord } from '../../src/sim/trace.js';
 import { World } from '../../src/sim/world.js';
@@ -165,6 +166,57 @@ describe('process lifecycle', () => {
     expect(world.restart('a')).toBe(false);
     expect(world.crash('a')).toBe(true);
     expect(world.crash('a')).toBe(false);
+  });
+});
+
+describe('faults', () => {
+  it('applies each fault at its time, labelled by what it does, and the network ones as network records', () => {
+    const world = new World<string, string>({ seed: 1, trace: 'all' });
+    world.spawn('a', ticker([]));
+    world.spawn('b', ticker([]));
+    const faults: [number, Fault][] = [
+      [1_500, { kind: 'pause', process: 'a' }],
+      [2_500, { kind: 'resume', process: 'a' }],
+      [2_600, { kind: 'crash', process: 'b' }],
+      [2_700, { kind: 'restart', process: 'b' }],
+      [3_000, { kind: 'partition', groups: [['a'], ['b']] }],
+      [3_100, { kind: 'one-way', from: ['a'], to: ['b'] }],
+      [3_200, { kind: 'hold', from: 'a', to: 'b' }],
+      [3_300, { kind: 'release', from: 'a', to: 'b' }],
+      [3_400, { kind: 'link', from: 'a', to: 'b', settings: { loss: 0.5 }, oneWay: true }],
+      [3_500, { kind: 'isolate', process: 'b' }],
+      [3_600, { kind: 'heal' }],
+      [4_000, { kind: 'power-loss', process: 'a' }],
+    ];
+    for (const [time, fault] of faults) world.injectAt(time, fault);
+    const states: string[] = [];
+    for (const time of [2_000, 2_650, 3_900, 4_100])
+      world.at(time, () => states.push(`${world.state('a')}/${world.state('b')}`));
+    world.runUntil(4_500);
+    expect(states).toEqual(['paused/up', 'up/crashed', 'up/up', 'crashed/up']);
+    const labels = world.trace
+      .filter((r) => r.kind === 'action' && r.detail !== 'action')
+      .map((r) => r.detail);
+    expect(labels).toEqual([
+      'pause a',
+      'resume a',
+      'crash b',
+      'restart b',
+      'partition a | b',
+      'one-way a -> b',
+      'hold a -> b',
+      'release a -> b',
+      'link a -> b',
+      'isolate b',
+      'heal',
+      'power-loss a',
+    ]);
+    expect(
+      world.trace.filter((r) => r.process === 'world' && r.kind !== 'action').map((r) => r.kind),
+    ).toEqual(['partition', 'partition', 'hold', 'release', 'link', 'partition', 'heal']);
+    // Power loss keeps only what was flushed: the ticker never flushes.
+    expect(world.diskOf('a').log('ticks').length).toBe(0);
+    expect(world.diskOf('b').log('ticks').length).toBeGreaterThan(0);
   });
 });
 

@@ -9,11 +9,11 @@ import { ZkEnsemble } from '../../src/zk/server.js';
 import type { CreateMode, ZkOp } from '../../src/zk/types.js';
 import { type Ctx, newRecord, type UserRecord, zkUser } from './harness.js';
 
-type FaultKind = 'crash' | 'restart' | 'pause' | 'resume' | 'partition' | 'isolate' | 'heal';
+type ScheduleFaultKind = 'crash' | 'restart' | 'pause' | 'resume' | 'partition' | 'isolate' | 'heal';
 
-interface Fault {
+interface ScheduleFault {
   readonly at: number;
-  readonly kind: FaultKind;
+  readonly kind: ScheduleFaultKind;
   /** Index into every process (servers, then users). */
   readonly target: number;
   readonly other: number;
@@ -24,7 +24,7 @@ interface Schedule {
   readonly servers: number;
   readonly users: number;
   readonly sessionTimeoutMs: number;
-  readonly faults: readonly Fault[];
+  readonly faults: readonly ScheduleFault[];
 }
 
 const DURATION = seconds(60);
@@ -37,7 +37,15 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
   faults: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 55_000 }),
-      kind: fc.constantFrom<FaultKind>('crash', 'restart', 'pause', 'resume', 'partition', 'isolate', 'heal'),
+      kind: fc.constantFrom<ScheduleFaultKind>(
+        'crash',
+        'restart',
+        'pause',
+        'resume',
+        'partition',
+        'isolate',
+        'heal',
+      ),
       target: fc.nat(),
       other: fc.nat(),
     }),
@@ -132,37 +140,11 @@ function runSchedule(schedule: Schedule): Run {
   const nameOf = (i: number) => everyone[i % everyone.length] as string;
   for (const fault of [...schedule.faults].sort((a, b) => a.at - b.at)) {
     const target = nameOf(fault.target);
-    world.at(
-      ms(fault.at),
-      () => {
-        switch (fault.kind) {
-          case 'crash':
-            world.crash(target);
-            break;
-          case 'restart':
-            world.restart(target);
-            break;
-          case 'pause':
-            world.pause(target);
-            break;
-          case 'resume':
-            world.resume(target);
-            break;
-          case 'partition': {
-            const other = nameOf(fault.other);
-            if (other !== target) world.network.partition([[target], [other]]);
-            break;
-          }
-          case 'isolate':
-            world.network.isolate(target);
-            break;
-          case 'heal':
-            world.network.heal();
-            break;
-        }
-      },
-      `${fault.kind} ${target}`,
-    );
+    const other = nameOf(fault.other);
+    if (fault.kind === 'partition') {
+      if (other !== target) world.injectAt(ms(fault.at), { kind: 'partition', groups: [[target], [other]] });
+    } else if (fault.kind === 'heal') world.injectAt(ms(fault.at), { kind: 'heal' });
+    else world.injectAt(ms(fault.at), { kind: fault.kind, process: target });
   }
   // Live assertions: the tree is sound every simulated second.
   const violations: string[] = [];

@@ -241,30 +241,10 @@ export interface BrokerFault {
  */
 export function scheduleFault(world: ReturnType<typeof zkCluster>['world'], f: BrokerFault): void {
   const name = brokerName(f.broker);
-  world.at(seconds(f.at), () => {
-    switch (f.kind) {
-      case 'crash':
-        world.crash(name);
-        break;
-      case 'restart':
-        world.restart(name);
-        break;
-      case 'pause':
-        world.pause(name);
-        break;
-      case 'resume':
-        world.resume(name);
-        break;
-      case 'isolate':
-        world.network.isolate(name);
-        break;
-      case 'heal':
-        world.network.heal();
-        break;
-      case 'hold':
-        world.network.hold(name, 'producer');
-        world.at(seconds(f.at + 35), () => world.network.release(name, 'producer'));
-        break;
-    }
-  });
+  const at = seconds(f.at);
+  if (f.kind === 'heal') world.injectAt(at, { kind: 'heal' });
+  else if (f.kind === 'hold') {
+    world.injectAt(at, { kind: 'hold', from: name, to: 'producer' });
+    world.injectAt(seconds(f.at + 35), { kind: 'release', from: name, to: 'producer' });
+  } else world.injectAt(at, { kind: f.kind, process: name });
 }
