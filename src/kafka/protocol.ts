@@ -23,6 +23,11 @@ export interface PartitionStateData extends TopicPartition {
   readonly isNew?: boolean;
 }
 
+/** UpdateMetadataPartitionState: the partition state plus the replicas on dead brokers. */
+export interface UpdateMetadataPartitionState extends PartitionStateData {
+  readonly offlineReplicas: readonly number[];
+}
+
 export interface LeaderAndIsrRequest {
   readonly type: 'LeaderAndIsr';
   readonly correlationId: number;
@@ -46,7 +51,7 @@ export interface UpdateMetadataRequest {
   readonly controllerEpoch: number;
   readonly brokerEpoch: number;
   readonly liveBrokers: readonly number[];
-  readonly partitions: readonly (PartitionStateData & { readonly offlineReplicas: readonly number[] })[];
+  readonly partitions: readonly UpdateMetadataPartitionState[];
 }
 
 export interface StopReplicaRequest {
@@ -166,7 +171,7 @@ export interface MetadataResponse {
   readonly correlationId: number;
   readonly controllerId: number;
   readonly brokers: readonly number[];
-  readonly partitions: readonly (PartitionStateData & { readonly offlineReplicas: readonly number[] })[];
+  readonly partitions: readonly UpdateMetadataPartitionState[];
 }
 
 /** CreateTopics (ZooKeeper mode: handled by any broker, written to ZooKeeper by ZkAdminManager). */
