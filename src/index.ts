@@ -3,6 +3,7 @@
  * (`kafka`) and the replica facts it records (`history`).
  */
 export * from './clients/index.js';
+export * from './history/client-history.js';
 export * from './history/cluster-history.js';
 export * from './kafka/index.js';
 export * from './sim/index.js';

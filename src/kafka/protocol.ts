@@ -285,6 +285,179 @@ export interface AlterPartitionReassignmentsResponse {
   })[];
 }
 
+// ---- consumer groups (classic protocol) and consumers --------------------------------------------
+
+/** FindCoordinator for a group (key type GROUP), sent to any broker (KafkaApis.getCoordinator). */
+export interface FindCoordinatorRequest {
+  readonly type: 'FindCoordinator';
+  readonly correlationId: number;
+  /** The group id. */
+  readonly key: string;
+}
+
+export interface FindCoordinatorResponse {
+  readonly type: 'FindCoordinatorResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  /** The coordinator's broker id; -1 with an error. */
+  readonly nodeId: number;
+}
+
+/** ConsumerProtocolSubscription, decoded: what a member puts in JoinGroup's protocol metadata. */
+export interface ConsumerSubscription {
+  readonly topics: readonly string[];
+  /** What the member owns now (cooperative-sticky; the sticky assignor carries it in its userData). */
+  readonly ownedPartitions: readonly TopicPartition[];
+  /** The generation of ownedPartitions, -1 when none (Subscription.generationId). */
+  readonly generationId: number;
+}
+
+/** ConsumerProtocolAssignment, decoded: what SyncGroup hands each member. */
+export interface ConsumerAssignment {
+  readonly partitions: readonly TopicPartition[];
+}
+
+export interface JoinGroupRequest {
+  readonly type: 'JoinGroup';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly sessionTimeoutMs: number;
+  /** The consumer's max.poll.interval.ms. */
+  readonly rebalanceTimeoutMs: number;
+  /** Empty on the first join (KIP-394 answers MEMBER_ID_REQUIRED with an id to rejoin with). */
+  readonly memberId: string;
+  readonly protocolType: 'consumer';
+  /** Assignor names in preference order, each with the member's subscription. */
+  readonly protocols: readonly { readonly name: string; readonly metadata: ConsumerSubscription }[];
+  /** Why the member (re)joins, as the client logs it (JoinGroup v8 reason). */
+  readonly reason?: string;
+}
+
+export interface JoinGroupMember {
+  readonly memberId: string;
+  readonly metadata: ConsumerSubscription;
+}
+
+export interface JoinGroupResponse {
+  readonly type: 'JoinGroupResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly generationId: number;
+  readonly protocolName: string | null;
+  readonly leader: string;
+  readonly memberId: string;
+  /** Only the leader gets the members, in the coordinator's order; others get []. */
+  readonly members: readonly JoinGroupMember[];
+}
+
+export interface SyncGroupRequest {
+  readonly type: 'SyncGroup';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly protocolName: string | null;
+  /** The leader's assignment for every member; [] from followers. */
+  readonly assignments: readonly { readonly memberId: string; readonly assignment: ConsumerAssignment }[];
+}
+
+export interface SyncGroupResponse {
+  readonly type: 'SyncGroupResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly assignment: ConsumerAssignment;
+}
+
+export interface HeartbeatRequest {
+  readonly type: 'Heartbeat';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+}
+
+export interface HeartbeatResponse {
+  readonly type: 'HeartbeatResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+}
+
+export interface LeaveGroupRequest {
+  readonly type: 'LeaveGroup';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly members: readonly { readonly memberId: string; readonly reason?: string }[];
+}
+
+export interface LeaveGroupResponse {
+  readonly type: 'LeaveGroupResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  readonly members: readonly { readonly memberId: string; readonly error: ErrorName }[];
+}
+
+export interface OffsetCommitPartition extends TopicPartition {
+  /** The next offset to read. */
+  readonly committedOffset: number;
+  readonly committedLeaderEpoch: number;
+}
+
+export interface OffsetCommitRequest {
+  readonly type: 'OffsetCommit';
+  readonly correlationId: number;
+  readonly groupId: string;
+  /** -1 with an empty member id: a commit from outside the group (simple consumer). */
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly partitions: readonly OffsetCommitPartition[];
+}
+
+export interface OffsetCommitResponse {
+  readonly type: 'OffsetCommitResponse';
+  readonly correlationId: number;
+  readonly partitions: readonly (TopicPartition & { readonly error: ErrorName })[];
+}
+
+export interface OffsetFetchRequest {
+  readonly type: 'OffsetFetch';
+  readonly correlationId: number;
+  readonly groupId: string;
+  /** Undefined: every partition the group has offsets for. */
+  readonly partitions?: readonly TopicPartition[];
+}
+
+export interface OffsetFetchResponse {
+  readonly type: 'OffsetFetchResponse';
+  readonly correlationId: number;
+  readonly error: ErrorName;
+  /** committedOffset -1 when the group has none for the partition. */
+  readonly partitions: readonly (OffsetCommitPartition & { readonly error: ErrorName })[];
+}
+
+/** ListOffsets from a consumer (replica id -1): EARLIEST_TIMESTAMP -2 or LATEST_TIMESTAMP -1. */
+export const EARLIEST_TIMESTAMP = -2;
+export const LATEST_TIMESTAMP = -1;
+
+export interface ListOffsetsRequest {
+  readonly type: 'ListOffsets';
+  readonly correlationId: number;
+  readonly replicaId: number;
+  readonly partitions: readonly (TopicPartition & {
+    readonly currentLeaderEpoch: number;
+    readonly timestamp: number;
+  })[];
+}
+
+export interface ListOffsetsResponse {
+  readonly type: 'ListOffsetsResponse';
+  readonly correlationId: number;
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: ErrorName;
+    readonly offset: number;
+    readonly leaderEpoch: number;
+  })[];
+}
+
 export type KafkaRequest =
   | LeaderAndIsrRequest
   | UpdateMetadataRequest
@@ -298,7 +471,15 @@ export type KafkaRequest =
   | DeleteTopicsRequest
   | InitProducerIdRequest
   | ElectLeadersRequest
-  | AlterPartitionReassignmentsRequest;
+  | AlterPartitionReassignmentsRequest
+  | FindCoordinatorRequest
+  | JoinGroupRequest
+  | SyncGroupRequest
+  | HeartbeatRequest
+  | LeaveGroupRequest
+  | OffsetCommitRequest
+  | OffsetFetchRequest
+  | ListOffsetsRequest;
 
 export type KafkaResponse =
   | LeaderAndIsrResponse
@@ -312,6 +493,14 @@ export type KafkaResponse =
   | DeleteTopicsResponse
   | InitProducerIdResponse
   | ElectLeadersResponse
-  | AlterPartitionReassignmentsResponse;
+  | AlterPartitionReassignmentsResponse
+  | FindCoordinatorResponse
+  | JoinGroupResponse
+  | SyncGroupResponse
+  | HeartbeatResponse
+  | LeaveGroupResponse
+  | OffsetCommitResponse
+  | OffsetFetchResponse
+  | ListOffsetsResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;
