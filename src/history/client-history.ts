@@ -101,21 +101,6 @@ export type MemberEvent =
 
 export type MemberFact = MemberEvent & { readonly time: SimTime; readonly process: string };
 
-/** What a group coordinator did with a group: state changes with the generation they belong to. */
-export interface GroupFact {
-  readonly time: SimTime;
-  /** The coordinator broker. */
-  readonly broker: number;
-  readonly group: string;
-  readonly state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-  readonly generation: number;
-  /** Member ids, sorted, at the change. */
-  readonly members: readonly string[];
-  readonly leader: string | null;
-  readonly protocol: string | null;
-  readonly reason: string;
-}
-
 type Completion<T extends ClientOp> = Omit<T, 'id' | 'type' | 'time' | 'process' | 'f'>;
 
 /**
@@ -125,7 +110,6 @@ type Completion<T extends ClientOp> = Omit<T, 'id' | 'type' | 'time' | 'process'
 export class ClientHistory {
   readonly ops: ClientOp[] = [];
   readonly memberFacts: MemberFact[] = [];
-  readonly groupFacts: GroupFact[] = [];
   private nextId = 0;
 
   /** Records an invoke and returns its id, for the completion. */
@@ -154,9 +138,5 @@ export class ClientHistory {
 
   recordMember(fact: MemberFact): void {
     this.memberFacts.push(fact);
-  }
-
-  recordGroup(fact: GroupFact): void {
-    this.groupFacts.push(fact);
   }
 }

@@ -1,3 +1,4 @@
+import type { GroupState } from '../clients/group/group-state.js';
 import type { SimTime } from '../sim/time.js';
 
 /**
@@ -42,6 +43,21 @@ export type BrokerEvent =
 
 export type BrokerFact = BrokerEvent & { readonly time: SimTime; readonly broker: number };
 
+/** What a group coordinator did with a group: state changes with the generation they belong to. */
+export interface GroupFact {
+  readonly time: SimTime;
+  /** The coordinator broker. */
+  readonly broker: number;
+  readonly group: string;
+  readonly state: GroupState;
+  readonly generation: number;
+  /** Member ids, sorted, at the change. */
+  readonly members: readonly string[];
+  readonly leader: string | null;
+  readonly protocol: string | null;
+  readonly reason: string;
+}
+
 /**
  * Collects what replicas and brokers did, each in the order it happened. Kept outside the actors,
  * so it survives their crashes.
@@ -49,6 +65,7 @@ export type BrokerFact = BrokerEvent & { readonly time: SimTime; readonly broker
 export class ClusterHistory {
   readonly facts: ReplicaFact[] = [];
   readonly brokerFacts: BrokerFact[] = [];
+  readonly groupFacts: GroupFact[] = [];
 
   record(fact: ReplicaFact): void {
     this.facts.push(fact);
@@ -56,5 +73,9 @@ export class ClusterHistory {
 
   recordBroker(fact: BrokerFact): void {
     this.brokerFacts.push(fact);
+  }
+
+  recordGroup(fact: GroupFact): void {
+    this.groupFacts.push(fact);
   }
 }
