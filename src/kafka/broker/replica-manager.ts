@@ -10,11 +10,14 @@ import { ReplicaLog } from '../log/replica-log.js';
 import { NO_LEADER, Partition } from '../partition.js';
 import {
   type AlterPartitionResponse,
+  EARLIEST_TIMESTAMP,
   type FetchRequest,
   type FetchResponse,
   type FetchResponsePartition,
   type KafkaMessage,
+  LATEST_TIMESTAMP,
   type LeaderAndIsrRequest,
+  type ListOffsetsRequest,
   type MetadataRequest,
   type PartitionStateData,
   type ProduceRequest,
@@ -543,8 +546,12 @@ export class ReplicaManager {
         return { ...answer, error: 'NONE', divergingEpoch: { epoch, endOffset } }; // no state update
       }
     }
-    const records = log.read(p.fetchOffset);
-    if (records === undefined) return { ...answer, error: 'OFFSET_OUT_OF_RANGE', logEndOffset: leaderEnd };
+    const read = log.read(p.fetchOffset);
+    if (read === undefined) return { ...answer, error: 'OFFSET_OUT_OF_RANGE', logEndOffset: leaderEnd };
+    // A consumer (replica id < 0, read_uncommitted) reads only below the HW (FetchIsolation.HIGH_WATERMARK).
+    // A batch that straddles the HW is left out whole: LogSegment.read stops at the position of the
+    // batch holding the HW offset. A consumer never touches follower state.
+    const records = replicaId >= 0 ? read : read.filter((b) => b.lastOffset < highWatermark);
     if (firstRead && replicaId >= 0) {
       partition.updateFollowerFetchState(replicaId, p.fetchOffset, leaderEnd, this.io.now);
       if (partition.maybeExpandIsr(replicaId, this.isAlive(replicaId)) !== undefined) {
@@ -560,9 +567,20 @@ export class ReplicaManager {
 
   private wakeDelayedFetches(key: string): void {
     for (const delayed of [...this.delayedFetches.values()]) {
-      if (delayed.request.partitions.some((p) => tpKey(p.topic, p.partition) === key))
-        this.completeDelayedFetch(delayed.id);
+      if (!delayed.request.partitions.some((p) => tpKey(p.topic, p.partition) === key)) continue;
+      // A consumer's fetch waits for data below the HW (DelayedFetch.tryComplete with the HW as end
+      // offset): an append the HW has not passed yet does not complete it.
+      if (delayed.request.replicaId < 0 && !this.consumerFetchReady(delayed.request)) continue;
+      this.completeDelayedFetch(delayed.id);
     }
+  }
+
+  /** Whether a parked consumer fetch has something to answer: records below the HW, or an error. */
+  private consumerFetchReady(request: FetchRequest): boolean {
+    return request.partitions.some((p) => {
+      const answer = this.readForFetch(request.replicaId, p, false);
+      return answer.error !== 'NONE' || answer.records.length > 0;
+    });
   }
 
   private completeDelayedFetch(id: number): void {
@@ -579,6 +597,41 @@ export class ReplicaManager {
       partitions,
     };
     this.io.send(delayed.from, response);
+  }
+
+  // ---- list offsets (consumers) ----------------------------------------------------------------
+
+  /**
+   * ListOffsets from a consumer (KafkaApis.handleListOffsetRequest, Partition.fetchOffsetForTimestamp
+   * with isolation read_uncommitted): EARLIEST → the log start offset, LATEST → the high watermark.
+   * Only the leader answers; a currentLeaderEpoch of -1 skips the epoch check.
+   */
+  handleListOffsets(from: string, request: ListOffsetsRequest): void {
+    const partitions = request.partitions.map((p) => {
+      const base = { topic: p.topic, partition: p.partition, offset: -1, leaderEpoch: -1 };
+      const partition = this.partitions.get(tpKey(p.topic, p.partition));
+      if (partition === undefined || !partition.isLeader)
+        return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' as const };
+      if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch)
+        return { ...base, error: 'FENCED_LEADER_EPOCH' as const };
+      if (p.currentLeaderEpoch > partition.leaderEpoch)
+        return { ...base, error: 'UNKNOWN_LEADER_EPOCH' as const };
+      const log = partition.log;
+      if (p.timestamp === EARLIEST_TIMESTAMP) {
+        const offset = log.logStartOffset;
+        const leaderEpoch = log.batchAt(offset)?.partitionLeaderEpoch ?? partition.leaderEpoch;
+        return { ...base, error: 'NONE' as const, offset, leaderEpoch };
+      }
+      if (p.timestamp === LATEST_TIMESTAMP)
+        return {
+          ...base,
+          error: 'NONE' as const,
+          offset: log.highWatermark,
+          leaderEpoch: partition.leaderEpoch,
+        };
+      return { ...base, error: 'INVALID_REQUEST' as const }; // timestamp lookups are not modelled
+    });
+    this.io.send(from, { type: 'ListOffsetsResponse', correlationId: request.correlationId, partitions });
   }
 
   // ---- high watermark and ISR ------------------------------------------------------------------
@@ -649,6 +702,9 @@ export class ReplicaManager {
         return true;
       case 'Metadata':
         this.handleMetadata(from, message);
+        return true;
+      case 'ListOffsets':
+        this.handleListOffsets(from, message);
         return true;
       default:
         return false;
