@@ -25,6 +25,14 @@ export interface BrokerConfig {
   'num.partitions': number;
   'offsets.topic.num.partitions': number;
   'offsets.topic.replication.factor': number;
+  /** GroupCoordinatorConfig: the classic group coordinator (ZooKeeper mode). */
+  'group.initial.rebalance.delay.ms': number;
+  'group.min.session.timeout.ms': number;
+  'group.max.session.timeout.ms': number;
+  'group.max.size': number;
+  'offsets.commit.timeout.ms': number;
+  /** Deprecated in Kafka, still honoured by the Scala coordinator. */
+  'offsets.commit.required.acks': number;
   /** Long.MAX_VALUE in Kafka: never fsync on a message count. */
   'log.flush.interval.messages': number;
 }
@@ -51,6 +59,12 @@ export const DEFAULT_BROKER_CONFIG: Readonly<BrokerConfig> = Object.freeze({
   'num.partitions': 1,
   'offsets.topic.num.partitions': 50,
   'offsets.topic.replication.factor': 3,
+  'group.initial.rebalance.delay.ms': 3_000,
+  'group.min.session.timeout.ms': 6_000,
+  'group.max.session.timeout.ms': 1_800_000,
+  'group.max.size': 2_147_483_647,
+  'offsets.commit.timeout.ms': 5_000,
+  'offsets.commit.required.acks': -1,
   'log.flush.interval.messages': Number.MAX_SAFE_INTEGER,
 });
 

@@ -5,7 +5,7 @@ import { ms } from '../../sim/time.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import type { ErrorName } from '../errors.js';
 import { isAlterPartitionSupported } from '../ibp.js';
-import { NO_PRODUCER_ID } from '../log/record.js';
+import { NO_PRODUCER_ID, type ProducerRecord } from '../log/record.js';
 import { ReplicaLog } from '../log/replica-log.js';
 import { NO_LEADER, Partition } from '../partition.js';
 import {
@@ -20,6 +20,7 @@ import {
   type ListOffsetsRequest,
   type MetadataRequest,
   type PartitionStateData,
+  type ProducePartition,
   type ProduceRequest,
   type ProduceResponse,
   type StopReplicaRequest,
@@ -41,22 +42,22 @@ interface DelayedFetch {
   readonly timer: TimerHandle;
 }
 
+/** One partition's answer to a produce so far; `pending` until the HW passes requiredOffset. */
+interface ProduceResult {
+  topic: string;
+  partition: number;
+  error: ErrorName | 'pending';
+  baseOffset: number;
+  requiredOffset: number;
+}
+
 interface DelayedProduce {
   readonly id: number;
-  readonly from: string;
-  readonly correlationId: number;
+  /** Answers the producer (Produce) or the internal caller (appendToLocalLog) once nothing is pending. */
+  readonly respond: (results: DelayedProduce['results']) => void;
   readonly timer: TimerHandle;
-  /** Partition key → its answer so far; `pending` until the HW passes requiredOffset. */
-  readonly results: Map<
-    string,
-    {
-      topic: string;
-      partition: number;
-      error: ErrorName | 'pending';
-      baseOffset: number;
-      requiredOffset: number;
-    }
-  >;
+  /** Partition key → its answer so far. */
+  readonly results: Map<string, ProduceResult>;
 }
 
 type UpdateMetadataPartition = UpdateMetadataRequest['partitions'][number];
@@ -154,6 +155,14 @@ export class ReplicaManager {
   /** Called after every accepted UpdateMetadata (the admin manager waits on it). */
   onMetadataUpdate: () => void = () => {};
 
+  /**
+   * Called when this broker becomes leader of a partition it did not lead, or a follower, or its
+   * replica is deleted (RequestHandlerHelper.onLeadershipChange; the group coordinator's
+   * onElection/onResignation). Leader epoch -1 or -2 on deletion means none.
+   */
+  onLeadershipChange: (topic: string, partition: number, isLeader: boolean, leaderEpoch: number) => void =
+    () => {};
+
   /** The live brokers this broker knows of, by id. */
   aliveBrokers(): number[] {
     return [...this.liveBrokers].sort((a, b) => a - b);
@@ -247,6 +256,8 @@ export class ReplicaManager {
         // The replica is gone from this broker: its log directory is deleted (LogManager.asyncDelete).
         const key = tpKey(p.topic, p.partition);
         this.partitions.delete(key);
+        // KafkaApis.handleStopReplicaRequest: a deleted offsets partition resigns its coordinator.
+        this.onLeadershipChange(p.topic, p.partition, false, p.leaderEpoch);
         this.disk.deleteLog(`${key}/log`);
         this.disk.deleteFile(`${key}/leader-epoch-checkpoint`);
         delete this.checkpointedHw[key];
@@ -275,7 +286,10 @@ export class ReplicaManager {
 
   private makeLeader(partition: Partition, state: PartitionStateData): void {
     this.stopFetching(partition);
+    const wasLeader = partition.isLeader;
     if (!partition.makeLeader(state, this.io.now)) return;
+    // Partition.makeLeader reports a new leader only; KafkaApis then calls onLeadershipChange.
+    if (!wasLeader) this.onLeadershipChange(partition.topic, partition.partition, true, state.leaderEpoch);
     this.fact(partition, {
       kind: 'become-leader',
       leaderEpoch: state.leaderEpoch,
@@ -295,6 +309,7 @@ export class ReplicaManager {
     this.fact(partition, { kind: 'become-follower', leader: state.leader, leaderEpoch: state.leaderEpoch });
     this.stopFetching(partition);
     this.completeDelayedProduces(partition); // acks=all waiting here now fail with NOT_LEADER_OR_FOLLOWER
+    this.onLeadershipChange(partition.topic, partition.partition, false, state.leaderEpoch);
     const log = partition.log;
     if (this.truncation === 'high-watermark') {
       // Kafka before 0.11: a follower whose leader changed truncates to its high watermark.
@@ -389,43 +404,16 @@ export class ReplicaManager {
     let anyAppended = false;
     let anyError = false;
     for (const p of request.partitions) {
-      const key = tpKey(p.topic, p.partition);
-      const partition = this.partitions.get(key);
-      const result = {
+      const result: ProduceResult = {
         topic: p.topic,
         partition: p.partition,
-        error: 'NONE' as ErrorName | 'pending',
+        error: 'NONE',
         baseOffset: -1,
         requiredOffset: -1,
       };
-      results.set(key, result);
+      results.set(tpKey(p.topic, p.partition), result);
       if (!validAcks) result.error = 'INVALID_REQUIRED_ACKS';
-      else if (partition === undefined || !partition.isLeader) result.error = 'NOT_LEADER_OR_FOLLOWER';
-      else if (request.acks === -1 && partition.isUnderMinIsr(this.minInsyncReplicas(partition.topic))) {
-        result.error = 'NOT_ENOUGH_REPLICAS'; // checked before the append: nothing is written
-      } else {
-        const appended = partition.log.appendAsLeader(
-          p.records,
-          partition.leaderEpoch,
-          p.producerId === NO_PRODUCER_ID ? undefined : p,
-        );
-        if (!appended.ok) result.error = appended.error;
-        else {
-          result.baseOffset = appended.firstOffset;
-          result.requiredOffset = appended.lastOffset + 1;
-          anyAppended = true;
-          if (!appended.duplicate) {
-            this.fact(partition, {
-              kind: 'append',
-              firstOffset: appended.firstOffset,
-              lastOffset: appended.lastOffset,
-              leaderEpoch: partition.leaderEpoch,
-            });
-          }
-          this.maybeIncrementHighWatermark(partition);
-          this.wakeDelayedFetches(key);
-        }
-      }
+      else if (this.appendToLeader(p, request.acks, result)) anyAppended = true;
       if (result.error !== 'NONE') anyError = true;
     }
     if (request.acks === 0) {
@@ -436,12 +424,83 @@ export class ReplicaManager {
       this.sendProduceResponse(from, request.correlationId, results);
       return;
     }
+    this.awaitReplication(results, request.timeoutMs, (r) =>
+      this.sendProduceResponse(from, request.correlationId, r),
+    );
+  }
+
+  /**
+   * One partition of a produce on its leader (ReplicaManager.appendToLocalLog): the leader and
+   * min.insync.replicas checks, the append, the HW. Returns whether it appended.
+   */
+  private appendToLeader(p: ProducePartition, acks: number, result: ProduceResult): boolean {
+    const key = tpKey(p.topic, p.partition);
+    const partition = this.partitions.get(key);
+    if (partition === undefined || !partition.isLeader) result.error = 'NOT_LEADER_OR_FOLLOWER';
+    else if (acks === -1 && partition.isUnderMinIsr(this.minInsyncReplicas(partition.topic))) {
+      result.error = 'NOT_ENOUGH_REPLICAS'; // checked before the append: nothing is written
+    } else {
+      const appended = partition.log.appendAsLeader(
+        p.records,
+        partition.leaderEpoch,
+        p.producerId === NO_PRODUCER_ID ? undefined : p,
+      );
+      if (!appended.ok) result.error = appended.error;
+      else {
+        result.baseOffset = appended.firstOffset;
+        result.requiredOffset = appended.lastOffset + 1;
+        if (!appended.duplicate) {
+          this.fact(partition, {
+            kind: 'append',
+            firstOffset: appended.firstOffset,
+            lastOffset: appended.lastOffset,
+            leaderEpoch: partition.leaderEpoch,
+          });
+        }
+        this.maybeIncrementHighWatermark(partition);
+        this.wakeDelayedFetches(key);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** acks=all: park the results in a DelayedProduce until the HW passes them or the timeout. */
+  private awaitReplication(
+    results: DelayedProduce['results'],
+    timeoutMs: number,
+    respond: DelayedProduce['respond'],
+  ): void {
     for (const r of results.values()) if (r.error === 'NONE') r.error = 'pending';
     const id = this.nextId++;
-    const timer = this.io.setTimer(ms(request.timeoutMs), { kind: 'delayed-produce', id });
-    const delayed: DelayedProduce = { id, from, correlationId: request.correlationId, timer, results };
+    const timer = this.io.setTimer(ms(timeoutMs), { kind: 'delayed-produce', id });
+    const delayed: DelayedProduce = { id, respond, timer, results };
     this.delayedProduces.set(id, delayed);
     this.tryCompleteProduce(delayed);
+  }
+
+  /**
+   * An append by the broker itself (the group coordinator's GroupMetadataManager.appendForGroup goes
+   * through ReplicaManager.appendRecords with internal topics allowed): the same checks, append and
+   * DelayedProduce as a Produce, answered through `done` with the partition's error and base offset.
+   */
+  appendToLocalLog(
+    topic: string,
+    partition: number,
+    records: readonly ProducerRecord[],
+    acks: number,
+    timeoutMs: number,
+    done: (error: ErrorName, baseOffset: number) => void,
+  ): void {
+    const result: ProduceResult = { topic, partition, error: 'NONE', baseOffset: -1, requiredOffset: -1 };
+    const input = { topic, partition, records, producerId: NO_PRODUCER_ID, producerEpoch: -1, baseSequence: -1 };
+    if (!this.appendToLeader(input, acks, result) || acks !== -1) {
+      done(result.error === 'pending' ? 'REQUEST_TIMED_OUT' : result.error, result.baseOffset);
+      return;
+    }
+    this.awaitReplication(new Map([[tpKey(topic, partition), result]]), timeoutMs, () =>
+      done(result.error === 'pending' ? 'REQUEST_TIMED_OUT' : result.error, result.baseOffset),
+    );
   }
 
   private tryCompleteProduce(delayed: DelayedProduce): void {
@@ -461,7 +520,7 @@ export class ReplicaManager {
     if ([...delayed.results.values()].some((r) => r.error === 'pending')) return;
     this.io.cancelTimer(delayed.timer);
     this.delayedProduces.delete(delayed.id);
-    this.sendProduceResponse(delayed.from, delayed.correlationId, delayed.results);
+    delayed.respond(delayed.results);
   }
 
   private completeDelayedProduces(partition: Partition): void {
@@ -475,7 +534,7 @@ export class ReplicaManager {
     if (delayed === undefined) return;
     this.delayedProduces.delete(id);
     for (const r of delayed.results.values()) if (r.error === 'pending') r.error = 'REQUEST_TIMED_OUT';
-    this.sendProduceResponse(delayed.from, delayed.correlationId, delayed.results);
+    delayed.respond(delayed.results);
   }
 
   private sendProduceResponse(to: string, correlationId: number, results: DelayedProduce['results']): void {
