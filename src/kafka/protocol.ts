@@ -331,6 +331,11 @@ export interface JoinGroupRequest {
   readonly protocols: readonly { readonly name: string; readonly metadata: ConsumerSubscription }[];
   /** Why the member (re)joins, as the client logs it (JoinGroup v8 reason). */
   readonly reason?: string;
+  /**
+   * The request header's client.id: the coordinator names a new member `${clientId}-${uuid}`.
+   * Undefined: the sender's process name stands in.
+   */
+  readonly clientId?: string;
 }
 
 export interface JoinGroupMember {

@@ -10,7 +10,11 @@ import {
 } from '../../zk/index.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import { type ControllerTimer, KafkaController } from '../controller/controller.js';
-import type { KafkaMessage } from '../protocol.js';
+import { findCoordinator } from '../coordinator/find-coordinator.js';
+import { GroupCoordinator, isGroupRequest } from '../coordinator/group-coordinator.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../coordinator/records.js';
+import type { GroupCoordinatorTimer } from '../coordinator/timers.js';
+import { type KafkaMessage, tpKey } from '../protocol.js';
 import { AdminZk, ControllerZk, KafkaZkClient, LeaderIsrZk } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
@@ -32,7 +36,13 @@ interface AdminExpiry {
 }
 const ADMIN_EXPIRY: AdminExpiry = { kind: 'admin-expiry' };
 
-export type BrokerTimer = ReplicaManagerTimer | ZkClientTimer | LocalDelivery | ControllerTimer | AdminExpiry;
+export type BrokerTimer =
+  | ReplicaManagerTimer
+  | ZkClientTimer
+  | LocalDelivery
+  | ControllerTimer
+  | AdminExpiry
+  | GroupCoordinatorTimer;
 
 export interface BrokerOptions {
   readonly id: number;
@@ -49,6 +59,7 @@ export interface BrokerOptions {
 /** The broker actor's inside, for tests and the teaching views. */
 export interface BrokerActor extends Actor<BrokerMessage, BrokerTimer> {
   readonly replicaManager: ReplicaManager;
+  readonly groupCoordinator: GroupCoordinator;
   readonly controller: () => KafkaController;
   readonly zookeeper: () => ZkClientType;
 }
@@ -119,6 +130,33 @@ export function brokerActor(options: BrokerOptions) {
       (text) => ctx.note(text),
     );
     replicaManager.onMetadataUpdate = () => admin.onMetadataUpdate();
+    // The classic group coordinator (GroupCoordinator + GroupMetadataManager), on `__consumer_offsets`.
+    const groupCoordinator = new GroupCoordinator(
+      {
+        get now() {
+          return ctx.now;
+        },
+        rng: ctx.rng.fork(`group-coordinator/${ctx.incarnation}`),
+        send: io.send,
+        setTimer: (delay, tag) => ctx.setTimer(delay, tag),
+        cancelTimer: (handle) => ctx.cancelTimer(handle),
+        note: (text) => ctx.note(text),
+      },
+      id,
+      config,
+      {
+        appendToLocalLog: (topic, partition, records, acks, timeoutMs, done) =>
+          replicaManager.appendToLocalLog(topic, partition, records, acks, timeoutMs, done),
+        readLocal: (topic, partition) => replicaManager.partitions.get(tpKey(topic, partition))?.log.read(0),
+      },
+      options.history,
+    );
+    // RequestHandlerHelper.onLeadershipChange: offsets partitions elect or resign the coordinator.
+    replicaManager.onLeadershipChange = (topic, partition, isLeader, leaderEpoch) => {
+      if (topic !== GROUP_METADATA_TOPIC_NAME) return;
+      if (isLeader) groupCoordinator.onElection(partition, leaderEpoch);
+      else groupCoordinator.onResignation(partition, leaderEpoch >= 0 ? leaderEpoch : undefined);
+    };
     replicaManager.loadTopicConfig = (topic, done) => new ControllerZk(kafkaZk).getTopicConfig(topic, done);
     replicaManager.zkIsrWriter = {
       updateIsr: (partition, isr, controllerEpoch, done) =>
@@ -137,6 +175,13 @@ export function brokerActor(options: BrokerOptions) {
       else if (message.type === 'AlterPartitionReassignments')
         controller.handleAlterPartitionReassignments(from, message);
       else if (message.type === 'ElectLeaders') controller.handleElectLeaders(from, message);
+      else if (message.type === 'FindCoordinator') {
+        // KafkaApis.getCoordinator; a missing `__consumer_offsets` is created as AutoTopicCreationManager does.
+        io.send(
+          from,
+          findCoordinator(message, config, replicaManager, (create) => dispatch(self, create)),
+        );
+      } else if (isGroupRequest(message)) groupCoordinator.handleRequest(from, message);
       else if (message.type === 'InitProducerId') {
         // TransactionCoordinator.handleInitProducerId without a transactional id: a fresh id, epoch 0.
         producerIds.generateProducerId((producerId) =>
@@ -225,6 +270,7 @@ export function brokerActor(options: BrokerOptions) {
 
     return {
       replicaManager,
+      groupCoordinator,
       controller: () => controller,
       zookeeper: () => zk,
       onStart() {
@@ -240,6 +286,7 @@ export function brokerActor(options: BrokerOptions) {
         else if (tag.kind === 'local') dispatch(self, tag.message);
         else if (tag.kind === 'controller') controller.onTimer(tag);
         else if (tag.kind === 'admin-expiry') admin.expire();
+        else if (tag.kind === 'group-coordinator') groupCoordinator.onTimer(tag);
         else replicaManager.handleTimer(tag);
       },
       onDisconnect(peer) {

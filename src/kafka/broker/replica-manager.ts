@@ -493,7 +493,14 @@ export class ReplicaManager {
     done: (error: ErrorName, baseOffset: number) => void,
   ): void {
     const result: ProduceResult = { topic, partition, error: 'NONE', baseOffset: -1, requiredOffset: -1 };
-    const input = { topic, partition, records, producerId: NO_PRODUCER_ID, producerEpoch: -1, baseSequence: -1 };
+    const input = {
+      topic,
+      partition,
+      records,
+      producerId: NO_PRODUCER_ID,
+      producerEpoch: -1,
+      baseSequence: -1,
+    };
     if (!this.appendToLeader(input, acks, result) || acks !== -1) {
       done(result.error === 'pending' ? 'REQUEST_TIMED_OUT' : result.error, result.baseOffset);
       return;
