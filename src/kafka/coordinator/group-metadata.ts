@@ -172,7 +172,8 @@ export class GroupMetadata {
     if (this.is('Empty')) return protocolType.length > 0 && protocols.length > 0;
     return (
       this.protocolType === protocolType &&
-      protocols.some((p) => this.supportedProtocols.get(p) === this.members.size)
+      // withDefaultValue(0): a group that lost all its members while rebalancing accepts any protocol
+      protocols.some((p) => (this.supportedProtocols.get(p) ?? 0) === this.members.size)
     );
   }
 
