@@ -1,0 +1,383 @@
+/** The coordinator without the network: a fake broker clock, timers and `__consumer_offsets` log. */
+
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BROKER_CONFIG } from '../../../src/kafka/config.js';
+import { GroupCoordinator } from '../../../src/kafka/coordinator/group-coordinator.js';
+import { GroupMetadata } from '../../../src/kafka/coordinator/group-metadata.js';
+import type { OffsetsTopicLog } from '../../../src/kafka/coordinator/group-metadata-manager.js';
+import { MemberMetadata } from '../../../src/kafka/coordinator/member-metadata.js';
+import { groupMetadataRecord, offsetCommitRecord } from '../../../src/kafka/coordinator/records.js';
+import { ScalaMemberMap } from '../../../src/kafka/coordinator/scala-member-map.js';
+import type { CoordinatorIO, GroupCoordinatorTimer } from '../../../src/kafka/coordinator/timers.js';
+import type { ErrorName } from '../../../src/kafka/errors.js';
+import type { ProducerRecord, RecordBatch } from '../../../src/kafka/log/record.js';
+import type { JoinGroupRequest, KafkaMessage, KafkaResponse } from '../../../src/kafka/protocol.js';
+import type { TimerHandle } from '../../../src/sim/process.js';
+import { Rng } from '../../../src/sim/rng.js';
+
+const SUB = { topics: ['t'], ownedPartitions: [], generationId: -1 };
+
+function fakeBroker() {
+  let now = 0;
+  let seq = 0;
+  const timers: { at: number; seq: number; tag: GroupCoordinatorTimer; handle: TimerHandle }[] = [];
+  const sent: { to: string; message: KafkaMessage }[] = [];
+  const batches: RecordBatch[] = [];
+  /** What the next appends answer: at once, or held until `release`. */
+  let appendMode: { kind: 'answer'; error: ErrorName } | { kind: 'hold' } = { kind: 'answer', error: 'NONE' };
+  const held: (() => void)[] = [];
+  const io: CoordinatorIO = {
+    get now() {
+      return now;
+    },
+    rng: new Rng('unit'),
+    send: (to, message) => sent.push({ to, message }),
+    setTimer: (delay, tag) => {
+      const handle = { time: now + delay };
+      timers.push({ at: now + delay, seq: seq++, tag, handle });
+      return handle;
+    },
+    cancelTimer: (handle) => {
+      const i = timers.findIndex((t) => t.handle === handle);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    note: () => {},
+  };
+  const log: OffsetsTopicLog = {
+    appendToLocalLog: (_topic, _partition, records: readonly ProducerRecord[], _acks, _timeout, done) => {
+      const baseOffset = batches.reduce((n, b) => n + b.records.length, 0);
+      const finish = (error: ErrorName) => {
+        if (error === 'NONE')
+          batches.push({
+            baseOffset,
+            lastOffset: baseOffset + records.length - 1,
+            partitionLeaderEpoch: 0,
+            producerId: -1,
+            producerEpoch: -1,
+            baseSequence: -1,
+            records,
+          });
+        done(error, error === 'NONE' ? baseOffset : -1);
+      };
+      if (appendMode.kind === 'hold') held.push(() => finish('NONE'));
+      else finish(appendMode.error);
+    },
+    readLocal: () => batches,
+  };
+  const config = { ...DEFAULT_BROKER_CONFIG, 'offsets.topic.num.partitions': 3 };
+  const coordinator = new GroupCoordinator(io, 1, config, log);
+  const advance = (us: number) => {
+    const until = now + us;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = timers[0];
+      if (next === undefined || next.at > until) break;
+      timers.shift();
+      now = next.at;
+      coordinator.onTimer(next.tag);
+    }
+    now = until;
+  };
+  const request = (from: string, message: Parameters<GroupCoordinator['handleRequest']>[1]) =>
+    coordinator.handleRequest(from, message);
+  const responses = (to: string): KafkaResponse[] =>
+    sent.filter((s) => s.to === to).map((s) => s.message as KafkaResponse);
+  const last = (to: string) => responses(to).at(-1) as KafkaResponse & { error?: ErrorName };
+  return {
+    coordinator,
+    advance,
+    request,
+    responses,
+    last,
+    batches,
+    setAppend: (mode: typeof appendMode) => {
+      appendMode = mode;
+    },
+    release: () => {
+      for (const f of held.splice(0)) f();
+    },
+  };
+}
+
+const join = (memberId: string, correlationId = 1, topics = ['t']): JoinGroupRequest => ({
+  type: 'JoinGroup',
+  correlationId,
+  groupId: 'g', // partitionFor("g") = 103 % 3 = 1
+  sessionTimeoutMs: 10_000,
+  rebalanceTimeoutMs: 30_000,
+  memberId,
+  protocolType: 'consumer',
+  protocols: [{ name: 'range', metadata: { ...SUB, topics } }],
+});
+
+/** Owns partition 1, then joins `names` (KIP-394's two JoinGroups each) and completes the join phase. */
+function stableGroup(names: readonly string[]) {
+  const b = fakeBroker();
+  b.coordinator.onElection(1, 0);
+  b.advance(10_000);
+  const ids = names.map((name) => {
+    b.request(name, { ...join(''), clientId: name });
+    const id = (b.last(name) as { memberId: string }).memberId;
+    b.request(name, join(id, 2));
+    return id;
+  });
+  // the initial rebalance delay, extended once if a second member joined during the first 3 s
+  b.advance(names.length > 1 ? 6_000_000 : 3_000_000);
+  return { ...b, ids };
+}
+
+describe('GroupCoordinator without the network', () => {
+  it('answers COORDINATOR_LOAD_IN_PROGRESS while loading (SyncGroup: REBALANCE_IN_PROGRESS, Heartbeat: NONE), NOT_COORDINATOR before', () => {
+    const b = fakeBroker();
+    b.request('c', join(''));
+    expect(b.last('c').error).toBe('NOT_COORDINATOR');
+    b.coordinator.onElection(1, 3);
+    b.advance(0); // the load task starts: the partition is loading for 1 ms
+    b.request('c', join(''));
+    expect(b.last('c').error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
+    b.request('c', {
+      type: 'SyncGroup',
+      correlationId: 2,
+      groupId: 'g',
+      generationId: 1,
+      memberId: 'm',
+      protocolName: 'range',
+      assignments: [],
+    });
+    expect(b.last('c').error).toBe('REBALANCE_IN_PROGRESS');
+    b.request('c', { type: 'Heartbeat', correlationId: 3, groupId: 'g', generationId: 1, memberId: 'm' });
+    expect(b.last('c').error).toBe('NONE');
+    b.request('c', { type: 'OffsetFetch', correlationId: 4, groupId: 'g' });
+    expect(b.last('c').error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
+    b.advance(1_000);
+    b.request('c', join(''));
+    expect(b.last('c').error).toBe('MEMBER_ID_REQUIRED');
+  });
+
+  it('a leader SyncGroup whose group record times out: parked SyncGroups get REBALANCE_IN_PROGRESS and the group rebalances', () => {
+    const b = stableGroup(['a', 'b']);
+    const [a, bb] = b.ids as [string, string];
+    const joined = b.responses('a').find((r) => r.type === 'JoinGroupResponse' && r.error === 'NONE');
+    expect(joined).toMatchObject({ generationId: 1, leader: a });
+    const sync = (
+      from: string,
+      memberId: string,
+      correlationId: number,
+      assignments: { memberId: string }[],
+    ) =>
+      b.request(from, {
+        type: 'SyncGroup',
+        correlationId,
+        groupId: 'g',
+        generationId: 1,
+        memberId,
+        protocolName: 'range',
+        assignments: assignments.map((x) => ({ memberId: x.memberId, assignment: { partitions: [] } })),
+      });
+    sync('b', bb, 10, []);
+    expect(b.last('b').type).toBe('JoinGroupResponse'); // parked
+    b.setAppend({ kind: 'answer', error: 'REQUEST_TIMED_OUT' });
+    sync('a', a, 11, [{ memberId: a }, { memberId: bb }]);
+    expect(b.last('a')).toMatchObject({ type: 'SyncGroupResponse', error: 'REBALANCE_IN_PROGRESS' });
+    expect(b.last('b')).toMatchObject({ type: 'SyncGroupResponse', error: 'REBALANCE_IN_PROGRESS' });
+    expect(b.coordinator.manager.getGroup('g')?.state).toBe('PreparingRebalance');
+  });
+
+  it('CompletingRebalance: a rejoin with the same metadata gets the current generation again; other metadata rebalances; commits get REBALANCE_IN_PROGRESS', () => {
+    const b = stableGroup(['a', 'b']);
+    const [a, bb] = b.ids as [string, string];
+    b.request('b', join(bb, 20));
+    expect(b.last('b')).toMatchObject({
+      type: 'JoinGroupResponse',
+      error: 'NONE',
+      generationId: 1,
+      members: [],
+    });
+    b.request('a', join(a, 21));
+    const leaderAgain = b.last('a') as unknown as { members: { memberId: string }[] };
+    expect(leaderAgain.members.map((m) => m.memberId).sort()).toEqual([a, bb].sort());
+    b.request('a', {
+      type: 'OffsetCommit',
+      correlationId: 22,
+      groupId: 'g',
+      generationId: 1,
+      memberId: a,
+      partitions: [{ topic: 't', partition: 0, committedOffset: 5, committedLeaderEpoch: 0 }],
+    });
+    expect(b.last('a')).toMatchObject({ partitions: [{ error: 'REBALANCE_IN_PROGRESS' }] });
+    b.request('b', join(bb, 23, ['t', 'u']));
+    expect(b.coordinator.manager.getGroup('g')?.state).toBe('PreparingRebalance');
+  });
+
+  it('OffsetFetch during an unacknowledged commit answers UNSTABLE_OFFSET_COMMIT, then the offset', () => {
+    const b = fakeBroker();
+    b.coordinator.onElection(1, 0);
+    b.advance(10_000);
+    b.setAppend({ kind: 'hold' });
+    b.request('c', {
+      type: 'OffsetCommit',
+      correlationId: 1,
+      groupId: 'g',
+      generationId: -1,
+      memberId: '',
+      partitions: [{ topic: 't', partition: 0, committedOffset: 9, committedLeaderEpoch: 2 }],
+    });
+    expect(b.responses('c')).toHaveLength(0); // not answered before the append is acknowledged
+    const fetch = {
+      type: 'OffsetFetch',
+      correlationId: 2,
+      groupId: 'g',
+      partitions: [{ topic: 't', partition: 0 }],
+    } as const;
+    b.request('c', fetch);
+    expect(b.last('c')).toMatchObject({
+      partitions: [{ committedOffset: -1, error: 'UNSTABLE_OFFSET_COMMIT' }],
+    });
+    b.release();
+    expect(b.responses('c')[1]).toMatchObject({
+      type: 'OffsetCommitResponse',
+      partitions: [{ error: 'NONE' }],
+    });
+    b.request('c', fetch);
+    expect(b.last('c')).toMatchObject({
+      partitions: [{ committedOffset: 9, committedLeaderEpoch: 2, error: 'NONE' }],
+    });
+  });
+
+  it('loads the last group record and the last commits from the log (tombstones remove); loaded members expire without heartbeats', () => {
+    const b = fakeBroker();
+    const member = (memberId: string) => ({
+      memberId,
+      clientId: memberId,
+      rebalanceTimeoutMs: 30_000,
+      sessionTimeoutMs: 10_000,
+      subscription: SUB,
+      assignment: { partitions: [{ topic: 't', partition: memberId === 'x' ? 0 : 1 }] },
+    });
+    const value = (generation: number, members: string[]) => ({
+      protocolType: 'consumer',
+      generation,
+      protocol: 'range',
+      leader: 'x',
+      currentStateTimestamp: 0,
+      members: members.map(member),
+    });
+    const commit = (partition: number, offset: number) =>
+      offsetCommitRecord('g', 't', partition, { offset, leaderEpoch: 0, commitTimestamp: 0 }, 0);
+    const records = [
+      groupMetadataRecord('g', value(4, ['x']), 0),
+      commit(0, 10),
+      commit(1, 11),
+      groupMetadataRecord('g', value(5, ['x', 'y']), 0),
+      commit(0, 20),
+      { ...commit(1, 0), value: null },
+    ];
+    // as an earlier coordinator wrote them
+    b.batches.push({
+      baseOffset: 0,
+      lastOffset: records.length - 1,
+      partitionLeaderEpoch: 0,
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      records,
+    });
+    b.coordinator.onElection(1, 7);
+    b.advance(2_000);
+    const group = b.coordinator.manager.getGroup('g');
+    expect(group).toMatchObject({ state: 'Stable', generationId: 5, protocolName: 'range', leaderId: 'x' });
+    expect(group?.members.keys()).toEqual(['x', 'y']);
+    expect(group?.get('y').assignment.partitions).toEqual([{ topic: 't', partition: 1 }]);
+    b.request('c', { type: 'OffsetFetch', correlationId: 1, groupId: 'g' });
+    expect(b.last('c')).toMatchObject({
+      error: 'NONE',
+      partitions: [{ topic: 't', partition: 0, committedOffset: 20 }],
+    });
+    // x heartbeats, y does not: after the session timeout y is removed and the group rebalances
+    b.advance(5_000_000);
+    b.request('x', { type: 'Heartbeat', correlationId: 2, groupId: 'g', generationId: 5, memberId: 'x' });
+    expect(b.last('x').error).toBe('NONE');
+    b.advance(5_500_000);
+    expect(b.coordinator.manager.getGroup('g')?.state).toBe('PreparingRebalance');
+    expect(b.coordinator.manager.getGroup('g')?.has('y')).toBe(false);
+  });
+
+  it('unloading answers a parked JoinGroup NOT_COORDINATOR and forgets the group', () => {
+    const b = fakeBroker();
+    b.coordinator.onElection(1, 0);
+    b.advance(10_000);
+    b.request('a', join(''));
+    const id = (b.last('a') as { memberId: string }).memberId;
+    b.request('a', join(id, 2));
+    expect(b.responses('a')).toHaveLength(1); // parked in the initial delay
+    b.coordinator.onResignation(1, 1);
+    b.advance(0);
+    expect(b.last('a')).toMatchObject({ type: 'JoinGroupResponse', error: 'NOT_COORDINATOR' });
+    expect(b.coordinator.manager.getGroup('g')).toBeUndefined();
+    b.request('a', { type: 'Heartbeat', correlationId: 3, groupId: 'g', generationId: 0, memberId: id });
+    expect(b.last('a').error).toBe('NOT_COORDINATOR');
+    // an older epoch cannot take the partition back
+    b.coordinator.onElection(1, 0);
+    b.advance(10_000);
+    expect(b.coordinator.manager.ownedPartitions.has(1)).toBe(false);
+  });
+});
+
+describe('GroupMetadata', () => {
+  const member = (id: string, protocols = ['range']) =>
+    new MemberMetadata(
+      id,
+      id,
+      30_000,
+      10_000,
+      'consumer',
+      protocols.map((name) => ({ name, metadata: SUB })),
+    );
+
+  it('follows the group state machine (assertValidTransition) and counts generations', () => {
+    const g = new GroupMetadata('g', 'Empty', 0);
+    expect(() => g.transitionTo('Stable', 0)).toThrow(/should be in the CompletingRebalance states/);
+    g.add(member('a'), () => {});
+    g.transitionTo('PreparingRebalance', 0);
+    g.initNextGeneration(0);
+    expect([g.state, g.generationId, g.protocolName]).toEqual(['CompletingRebalance', 1, 'range']);
+    g.remove('a');
+    expect(g.leaderId).toBeNull();
+    g.transitionTo('PreparingRebalance', 0);
+    g.initNextGeneration(0);
+    expect([g.state, g.generationId, g.protocolName]).toEqual(['Empty', 2, null]);
+  });
+
+  it('selects the protocol every member supports by votes, and a removed leader is replaced in member order', () => {
+    const g = new GroupMetadata('g', 'Empty', 0);
+    g.add(member('a', ['roundrobin', 'range']));
+    g.add(member('b', ['range', 'roundrobin']));
+    g.add(member('c', ['range']));
+    expect(g.selectProtocol()).toBe('range');
+    expect(g.supportsProtocols('consumer', ['sticky'])).toBe(true); // an Empty group takes any protocol
+    g.transitionTo('PreparingRebalance', 0);
+    expect(g.supportsProtocols('consumer', ['sticky'])).toBe(false);
+    expect(g.supportsProtocols('consumer', ['sticky', 'range'])).toBe(true);
+    expect(g.leaderId).toBe('a');
+    g.remove('a');
+    expect(g.leaderId).toBe(g.members.keys()[0]);
+  });
+
+  it('iterates members as a Scala mutable.HashMap: by bucket of the improved String.hashCode, then hash', () => {
+    const map = new ScalaMemberMap<number>();
+    for (const [i, key] of ['consumer1', 'consumer2', 'consumer3', 'consumer4'].entries()) map.set(key, i);
+    // one key per bucket: the same order as java.util.HashMap's for these keys (research §0.1)
+    expect(map.keys()).toEqual(['consumer4', 'consumer3', 'consumer2', 'consumer1']);
+    const big = new ScalaMemberMap<number>();
+    const keys = Array.from({ length: 20 }, (_, i) => `m-${i}`);
+    for (const k of keys) big.set(k, 0);
+    expect([...big.keys()].sort()).toEqual([...keys].sort());
+    expect(big.keys()).not.toEqual(keys); // 32 buckets: not insertion order
+  });
+
+  it('draws member ids clientId-uuid(v4) from the seeded stream', () => {
+    const one = GroupMetadata.generateMemberId('c', new Rng('s'));
+    expect(one).toBe(GroupMetadata.generateMemberId('c', new Rng('s')));
+    expect(one).toMatch(/^c-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
