@@ -19,6 +19,16 @@ export {
   reassignPartitionLeaderElection,
   removeReplicaFromIsr,
 } from './controller/election.js';
+export { findCoordinator } from './coordinator/find-coordinator.js';
+export { GroupCoordinator, isGroupRequest } from './coordinator/group-coordinator.js';
+export { GroupMetadata } from './coordinator/group-metadata.js';
+export {
+  decodeGroupRecord,
+  type GroupMetadataValue,
+  type GroupRecordKey,
+  type OffsetCommitValue,
+} from './coordinator/records.js';
+export type { GroupCoordinatorTimer } from './coordinator/timers.js';
 export { describedTopicFromZooKeeper } from './describe-cluster.js';
 export { ERROR_CODES, type ErrorName, RETRIABLE_ERRORS } from './errors.js';
 export { ibpAtLeast, isAlterPartitionSupported, parseIbp } from './ibp.js';

@@ -12,7 +12,7 @@ import type { ConsumerAssignment, ConsumerSubscription } from '../protocol.js';
  *   carry only the metadata of the selected protocol, as Kafka stores it).
  */
 
-export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
+export { GROUP_METADATA_TOPIC_NAME } from '../admin/topic-name.js';
 
 export type GroupRecordKey =
   | { readonly type: 'offset'; readonly group: string; readonly topic: string; readonly partition: number }
