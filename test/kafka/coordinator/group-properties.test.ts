@@ -16,7 +16,33 @@ const memberPlan = fc.record({
   ),
 });
 
+/** Two members, a leave, a silence and a coordinator crash: what the group and its members saw. */
+function scenario(seed: number) {
+  const { world, history } = zkCluster({ seed, config: { 'offsets.topic.num.partitions': 3 } });
+  const logs = [{ leaveAt: 30 }, { silentAt: 50 }, {}].map((end, i) => {
+    const log = newMemberLog();
+    world.spawn(`m${i}`, groupMember({ brokers: [1, 2, 3], clientId: `m${i}`, ...end }, log) as never, {
+      start: false,
+    });
+    world.at(seconds(5 + i), () => world.start(`m${i}`));
+    return log;
+  });
+  world.at(seconds(20), () => {
+    const coordinator = logs[2]?.coordinator ?? 1;
+    world.inject({ kind: 'crash', process: `broker-${coordinator}` });
+  });
+  world.runUntil(seconds(120));
+  return JSON.stringify({ facts: history.groupFacts, logs });
+}
+
 describe('group coordinator properties', () => {
+  it('same seed, same history: group facts, member ids and every answer', () => {
+    const first = scenario(7);
+    expect(scenario(7)).toBe(first);
+    expect(scenario(8)).not.toBe(first); // member ids come from the seed
+    expect(first).toContain('loaded from __consumer_offsets-1'); // the crash moved the coordinator
+  });
+
   it('random joins, leaves, silences and a coordinator crash: valid transitions, growing generations, one final assignment', () => {
     fc.assert(
       fc.property(
