@@ -1,7 +1,7 @@
 /** The coordinator without the network: a fake broker clock, timers and `__consumer_offsets` log. */
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BROKER_CONFIG } from '../../../src/kafka/config.js';
+import { type BrokerConfig, DEFAULT_BROKER_CONFIG } from '../../../src/kafka/config.js';
 import { GroupCoordinator } from '../../../src/kafka/coordinator/group-coordinator.js';
 import { GroupMetadata } from '../../../src/kafka/coordinator/group-metadata.js';
 import type { OffsetsTopicLog } from '../../../src/kafka/coordinator/group-metadata-manager.js';
@@ -17,7 +17,7 @@ import { Rng } from '../../../src/sim/rng.js';
 
 const SUB = { topics: ['t'], ownedPartitions: [], generationId: -1 };
 
-function fakeBroker() {
+function fakeBroker(overrides: Partial<BrokerConfig> = {}) {
   let now = 0;
   let seq = 0;
   const timers: { at: number; seq: number; tag: GroupCoordinatorTimer; handle: TimerHandle }[] = [];
@@ -64,7 +64,7 @@ function fakeBroker() {
     },
     readLocal: () => batches,
   };
-  const config = { ...DEFAULT_BROKER_CONFIG, 'offsets.topic.num.partitions': 3 };
+  const config = { ...DEFAULT_BROKER_CONFIG, 'offsets.topic.num.partitions': 3, ...overrides };
   const coordinator = new GroupCoordinator(io, 1, config, log);
   const advance = (us: number) => {
     const until = now + us;
@@ -111,8 +111,8 @@ const join = (memberId: string, correlationId = 1, topics = ['t']): JoinGroupReq
 });
 
 /** Owns partition 1, then joins `names` (KIP-394's two JoinGroups each) and completes the join phase. */
-function stableGroup(names: readonly string[]) {
-  const b = fakeBroker();
+function stableGroup(names: readonly string[], overrides: Partial<BrokerConfig> = {}) {
+  const b = fakeBroker(overrides);
   b.coordinator.onElection(1, 0);
   b.advance(10_000);
   const ids = names.map((name) => {
@@ -320,6 +320,84 @@ describe('GroupCoordinator without the network', () => {
     b.coordinator.onElection(1, 0);
     b.advance(10_000);
     expect(b.coordinator.manager.ownedPartitions.has(1)).toBe(false);
+  });
+});
+
+describe('GroupCoordinator timeouts and limits', () => {
+  const syncOf = (memberId: string, correlationId: number, assignments: string[] = []) => ({
+    type: 'SyncGroup' as const,
+    correlationId,
+    groupId: 'g',
+    generationId: 1,
+    memberId,
+    protocolName: 'range',
+    assignments: assignments.map((m) => ({ memberId: m, assignment: { partitions: [] } })),
+  });
+
+  it('DelayedSync: a member that sends no SyncGroup within the rebalance timeout is removed and the group rebalances', () => {
+    const b = stableGroup(['a', 'b']);
+    const [a, bb] = b.ids as [string, string];
+    b.request('a', syncOf(a, 10, [a, bb]));
+    expect(b.last('a')).toMatchObject({ type: 'SyncGroupResponse', error: 'NONE' });
+    expect(b.coordinator.manager.getGroup('g')?.state).toBe('Stable');
+    // a keeps heartbeating; b never syncs
+    for (let i = 0; i < 10; i++) {
+      b.advance(3_000_000);
+      b.request('a', {
+        type: 'Heartbeat',
+        correlationId: 11 + i,
+        groupId: 'g',
+        generationId: 1,
+        memberId: a,
+      });
+    }
+    expect(b.last('a').error).toBe('REBALANCE_IN_PROGRESS'); // 30 s rebalance timeout passed
+    const group = b.coordinator.manager.getGroup('g');
+    expect(group?.has(bb)).toBe(false);
+    expect(group?.state).toBe('PreparingRebalance');
+  });
+
+  it('group.max.size: a new member beyond the limit gets GROUP_MAX_SIZE_REACHED', () => {
+    const b = stableGroup(['a'], { 'group.max.size': 1 });
+    // checked before KIP-394's MEMBER_ID_REQUIRED (acceptJoiningMember)
+    b.request('c', { ...join(''), clientId: 'c' });
+    expect(b.last('c')).toMatchObject({ error: 'GROUP_MAX_SIZE_REACHED', memberId: '' });
+    expect(b.coordinator.manager.getGroup('g')?.size).toBe(1);
+  });
+
+  it('a pending member holds a DelayedJoin open until its session timeout removes it', () => {
+    const b = stableGroup(['a']);
+    const [a] = b.ids as [string];
+    b.request('a', syncOf(a, 10, [a]));
+    b.request('p', join('', 11)); // MEMBER_ID_REQUIRED, never comes back
+    b.request('a', join(a, 12)); // the leader rejoins: rebalance, everybody joined but the pending member
+    expect(b.coordinator.manager.getGroup('g')?.state).toBe('PreparingRebalance');
+    b.advance(9_900_000);
+    expect(b.last('a').type).toBe('SyncGroupResponse'); // still parked
+    b.advance(200_000); // the pending member's 10 s session timeout
+    expect(b.last('a')).toMatchObject({ type: 'JoinGroupResponse', error: 'NONE', generationId: 2 });
+  });
+
+  it('a new member parked in JoinGroup is dropped after 5 minutes (NewMemberJoinTimeoutMs)', () => {
+    const b = stableGroup(['a']);
+    const [a] = b.ids as [string];
+    b.request('a', syncOf(a, 10, [a]));
+    b.request('n', { ...join(''), clientId: 'n', rebalanceTimeoutMs: 600_000 });
+    const id = (b.last('n') as { memberId: string }).memberId;
+    b.request('n', { ...join(id, 2), rebalanceTimeoutMs: 600_000 }); // Stable → PreparingRebalance, 10-min DelayedJoin
+    // a never rejoins but keeps heartbeating (REBALANCE_IN_PROGRESS)
+    for (let i = 0; i < 101; i++) {
+      b.advance(3_000_000);
+      b.request('a', {
+        type: 'Heartbeat',
+        correlationId: 20 + i,
+        groupId: 'g',
+        generationId: 1,
+        memberId: a,
+      });
+    }
+    expect(b.last('n')).toMatchObject({ type: 'JoinGroupResponse', error: 'UNKNOWN_MEMBER_ID' });
+    expect(b.coordinator.manager.getGroup('g')?.has(id)).toBe(false);
   });
 });
 
