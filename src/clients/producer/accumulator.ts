@@ -1,0 +1,204 @@
+import type { SimTime } from '../../sim/time.js';
+import { type BatchedRecord, ProducerBatch } from './batch.js';
+import type { ResolvedProducerConfig } from './config.js';
+import { estimateSizeUpperBound } from './record-size.js';
+
+const ms = (value: number): SimTime => value * 1000;
+
+/** Where a partition's leader is, as the producer's metadata says. */
+export interface LeaderLookup {
+  leaderOf(topic: string, partition: number): number | undefined;
+}
+
+/**
+ * The RecordAccumulator at 3.8.0: one deque of batches per partition, appends to the last batch,
+ * buffer.memory accounting, and the sender's questions: which leaders have a sendable batch
+ * (`ready`), which batches go in one request per leader (`drain`), and which batches ran out of
+ * delivery.timeout.ms (`expire`).
+ */
+export class RecordAccumulator {
+  /** Deques in the order partitions were first used. */
+  readonly deques = new Map<string, ProducerBatch[]>();
+  private usedMemory = 0;
+  /** Partitions muted while a batch of theirs is in flight (max.in.flight = 1). */
+  readonly muted = new Set<string>();
+  /** Rotates the drain's starting partition per leader, so none starves (drainIndex). */
+  private readonly drainIndex = new Map<number, number>();
+
+  constructor(private readonly config: ResolvedProducerConfig) {}
+
+  get freeMemory(): number {
+    return this.config['buffer.memory'] - this.usedMemory;
+  }
+
+  /** The buffer a new batch for this record needs. */
+  bufferFor(record: BatchedRecord): number {
+    return Math.max(this.config['batch.size'], estimateSizeUpperBound(record.keyBytes, record.valueBytes));
+  }
+
+  /** Whether `record` fits in the partition's open batch (no new buffer needed). */
+  hasOpenBatchFor(topic: string, partition: number, record: BatchedRecord): boolean {
+    const deque = this.deques.get(`${topic}-${partition}`);
+    const last = deque?.[deque.length - 1];
+    return last?.hasRoomFor(record) === true;
+  }
+
+  /**
+   * Appends to the partition's last batch, or to a new one (the caller checked memory). Returns
+   * the bytes the record took, whether a batch was created or the deque holds a full one (which
+   * wakes the sender), and whether its last batch is full (allBatchesFull: the sticky
+   * partitioner may switch only then).
+   */
+  append(
+    topic: string,
+    partition: number,
+    record: BatchedRecord,
+    now: SimTime,
+  ): { newBatch: boolean; batchIsFull: boolean; lastIsFull: boolean; bytes: number } {
+    const key = `${topic}-${partition}`;
+    let deque = this.deques.get(key);
+    if (deque === undefined) {
+      deque = [];
+      this.deques.set(key, deque);
+    }
+    let last = deque[deque.length - 1];
+    let newBatch = false;
+    if (last === undefined || !last.hasRoomFor(record)) {
+      if (last !== undefined) last.closed = true;
+      last = new ProducerBatch(topic, partition, now, this.bufferFor(record));
+      this.usedMemory += last.bufferBytes;
+      deque.push(last);
+      newBatch = true;
+    }
+    const before = last.estimatedBytes;
+    last.append(record);
+    return {
+      newBatch,
+      batchIsFull: deque.length > 1 || last.isFull,
+      lastIsFull: last.isFull,
+      // RecordAccumulator: a new batch counts its whole size (header included) for the partitioner
+      bytes: newBatch ? last.estimatedBytes : last.estimatedBytes - before,
+    };
+  }
+
+  /** Gives a completed batch's buffer back (BufferPool.deallocate). */
+  deallocate(batch: ProducerBatch): void {
+    this.usedMemory -= batch.bufferBytes;
+  }
+
+  /**
+   * A retried batch goes back to its deque: at the head without idempotence, in sequence order
+   * with it (RecordAccumulator.reenqueue, insertInSequenceOrder).
+   */
+  reenqueue(batch: ProducerBatch, now: SimTime, backoff: SimTime): void {
+    batch.attempts++;
+    batch.lastAttempt = now;
+    batch.retryAt = now + backoff;
+    let deque = this.deques.get(batch.key);
+    if (deque === undefined) {
+      deque = [];
+      this.deques.set(batch.key, deque);
+    }
+    if (!batch.hasSequence) {
+      deque.unshift(batch);
+      return;
+    }
+    let i = 0;
+    while (i < deque.length) {
+      const other = deque[i] as ProducerBatch;
+      if (!other.hasSequence || other.baseSequence > batch.baseSequence) break;
+      i++;
+    }
+    deque.splice(i, 0, batch);
+  }
+
+  /**
+   * RecordAccumulator.ready: the leaders with a sendable head batch, whether some partition has no
+   * known leader, and when to look again. A head batch is sendable when full, when linger.ms (or
+   * its retry backoff) has passed, or when memory is exhausted.
+   */
+  ready(
+    metadata: LeaderLookup,
+    now: SimTime,
+    exhausted: boolean,
+  ): { nodes: Set<number>; unknownLeader: boolean; nextCheck: SimTime } {
+    const nodes = new Set<number>();
+    let unknownLeader = false;
+    let nextCheck = Number.POSITIVE_INFINITY;
+    for (const [key, deque] of this.deques) {
+      const head = deque[0];
+      if (head === undefined) continue;
+      const leader = metadata.leaderOf(head.topic, head.partition);
+      if (leader === undefined) {
+        unknownLeader = true;
+        continue;
+      }
+      if (nodes.has(leader) || this.muted.has(key)) continue;
+      const backingOff = head.attempts > 0 && now < head.retryAt;
+      const sendAt = backingOff ? head.retryAt : head.lastAttempt + ms(this.config['linger.ms']);
+      const full = deque.length > 1 || head.isFull;
+      if (!backingOff && (full || exhausted || now >= sendAt)) nodes.add(leader);
+      else nextCheck = Math.min(nextCheck, sendAt);
+    }
+    return { nodes, unknownLeader, nextCheck };
+  }
+
+  /**
+   * RecordAccumulator.drain for one leader: at most one head batch per partition it leads,
+   * starting where the last drain stopped, within max.request.size (one oversized batch goes alone).
+   */
+  drain(
+    node: number,
+    partitionsOf: readonly string[],
+    now: SimTime,
+    stop: (batch: ProducerBatch) => boolean,
+  ): ProducerBatch[] {
+    const drained: ProducerBatch[] = [];
+    let size = 0;
+    const count = partitionsOf.length;
+    const start = (this.drainIndex.get(node) ?? 0) % Math.max(count, 1);
+    for (let i = 0; i < count; i++) {
+      const index = (start + i) % count;
+      const key = partitionsOf[index] as string;
+      if (this.muted.has(key)) continue;
+      const deque = this.deques.get(key);
+      const head = deque?.[0];
+      if (deque === undefined || head === undefined) continue;
+      if (head.attempts > 0 && now < head.retryAt) continue;
+      if (stop(head)) continue;
+      if (drained.length > 0 && size + head.estimatedBytes > this.config['max.request.size']) break;
+      deque.shift();
+      head.closed = true;
+      size += head.estimatedBytes;
+      drained.push(head);
+      this.drainIndex.set(node, index + 1);
+    }
+    return drained;
+  }
+
+  /** Head batches that ran out of delivery.timeout.ms, per deque in order (expiredBatches). */
+  expire(now: SimTime): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    const timeout = ms(this.config['delivery.timeout.ms']);
+    for (const deque of this.deques.values()) {
+      while (deque.length > 0 && now - (deque[0] as ProducerBatch).createdAt >= timeout)
+        expired.push(deque.shift() as ProducerBatch);
+    }
+    return expired;
+  }
+
+  /** The earliest time a queued batch expires. */
+  nextExpiry(): SimTime {
+    let next = Number.POSITIVE_INFINITY;
+    for (const deque of this.deques.values()) {
+      const head = deque[0];
+      if (head !== undefined) next = Math.min(next, head.createdAt + ms(this.config['delivery.timeout.ms']));
+    }
+    return next;
+  }
+
+  get hasQueued(): boolean {
+    for (const deque of this.deques.values()) if (deque.length > 0) return true;
+    return false;
+  }
+}
