@@ -260,9 +260,7 @@ export class GroupMetadataManager {
 
   /** removeGroupsForPartition: the unload runs as a task on the broker's scheduler. */
   scheduleUnload(partition: number, epoch: number | undefined): void {
-    this.io.note(
-      `Scheduling unloading of offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${partition}`,
-    );
+    // No trace note here: every follower transition of an offsets partition resigns, owned or not.
     this.io.setTimer(0, {
       kind: 'group-coordinator',
       op: 'unload',
@@ -382,6 +380,7 @@ export class GroupMetadataManager {
   /** removeGroupsAndOffsets: unless the epoch is stale, drop ownership and unload the partition's groups. */
   unload(partition: number, epoch: number | undefined): void {
     if (!this.maybeUpdateCoordinatorEpoch(partition, epoch)) return;
+    const wasOwned = this.ownedPartitions.has(partition) || this.loadingPartitions.has(partition);
     this.ownedPartitions.delete(partition);
     this.loadingPartitions.delete(partition);
     let count = 0;
@@ -391,7 +390,8 @@ export class GroupMetadataManager {
       this.groups.delete(group.groupId);
       count++;
     }
-    this.io.note(`Finished unloading ${GROUP_METADATA_TOPIC_NAME}-${partition}: removed ${count} group(s)`);
+    if (wasOwned || count > 0)
+      this.io.note(`Finished unloading ${GROUP_METADATA_TOPIC_NAME}-${partition}: removed ${count} group(s)`);
   }
 }
 
