@@ -62,8 +62,8 @@ describe('KafkaProducer against a cluster', () => {
     run.world.runUntil(seconds(10));
     const ok = run.completions('ok');
     expect(ok).toHaveLength(120);
-    // linger.ms=0: each record is its own batch of 61 + 108 bytes, never full, so the partitioner
-    // switches only at 2 × batch.size: after 24 records (24 × 169 ≥ 4000)
+    // linger.ms=0: each record is its own batch of 61 + 109 bytes, never full, so the partitioner
+    // switches only at 2 × batch.size: after 24 records (24 × 170 ≥ 4000)
     let switches = 0;
     ok.forEach((op, i) => {
       if (i > 0 && op.partition !== ok[i - 1]?.partition) {

@@ -240,11 +240,21 @@ export interface BrokerFault {
  * broker's answers to the process named `producer` for 35 s (longer than its 30 s request timeout).
  */
 export function scheduleFault(world: ReturnType<typeof zkCluster>['world'], f: BrokerFault): void {
+  scheduleFaultFor(world, f, 'producer', 35);
+}
+
+/** As `scheduleFault`, with `hold` stalling the broker's answers to `client` for `holdSeconds`. */
+export function scheduleFaultFor(
+  world: ReturnType<typeof zkCluster>['world'],
+  f: BrokerFault,
+  client: string,
+  holdSeconds: number,
+): void {
   const name = brokerName(f.broker);
   const at = seconds(f.at);
   if (f.kind === 'heal') world.injectAt(at, { kind: 'heal' });
   else if (f.kind === 'hold') {
-    world.injectAt(at, { kind: 'hold', from: name, to: 'producer' });
-    world.injectAt(seconds(f.at + 35), { kind: 'release', from: name, to: 'producer' });
+    world.injectAt(at, { kind: 'hold', from: name, to: client });
+    world.injectAt(seconds(f.at + holdSeconds), { kind: 'release', from: name, to: client });
   } else world.injectAt(at, { kind: f.kind, process: name });
 }
