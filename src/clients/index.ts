@@ -23,4 +23,21 @@ export {
   isValidTransition,
 } from './group/group-state.js';
 export { murmur2, partitionForKey, toPositive } from './murmur2.js';
+export {
+  DEFAULT_PRODUCER_CONFIG,
+  type ProducerConfig,
+  ProducerConfigError,
+  parseAcks,
+  type ResolvedProducerConfig,
+  resolveProducerConfig,
+} from './producer/config.js';
 export { RoundRobinPartitioner, StickyPartitioner } from './producer/partitioners.js';
+export {
+  KafkaProducer,
+  type ProducerApplication,
+  type ProducerOptions,
+  type ProducerTimer,
+  producerActor,
+  type SendRequest,
+} from './producer/producer.js';
+export { type KeyPattern, keyFor, type ProducerWorkload, workloadApplication } from './producer/workload.js';
