@@ -2,22 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import { seconds } from '../../../src/sim/time.js';
-import { type BrokerFault, scheduleFaultFor } from '../../kafka/broker/cluster.js';
+import { type BrokerFault, brokerFaultArbitrary, scheduleFaultFor } from '../../kafka/broker/cluster.js';
 import { producerCluster, sendIndex } from './harness.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 25);
 
-const faultArbitrary = fc.record({
-  at: fc.integer({ min: 5, max: 30 }),
-  kind: fc.constantFrom(
-    'crash' as const,
-    'restart' as const,
-    'isolate' as const,
-    'heal' as const,
-    'hold' as const,
-  ),
-  broker: fc.integer({ min: 1, max: 3 }),
-});
+const faultArbitrary = brokerFaultArbitrary(5, 30);
 
 /** What a run left in the committed logs: duplicates and out-of-order pairs, per partition. */
 function anomalies(committed: (p: number) => string[], partitions: number) {

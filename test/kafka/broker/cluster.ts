@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /** A cluster of ZooKeeper-mode brokers for tests: one ZooKeeper server, brokers 1..n, and an admin client. */
 
 import { ClusterHistory } from '../../../src/history/cluster-history.js';
@@ -233,6 +234,21 @@ export interface BrokerFault {
   readonly at: number;
   readonly kind: BrokerFaultKind;
   readonly broker: number;
+}
+
+/** Random broker faults between `minAt` and `maxAt` seconds, for properties. */
+export function brokerFaultArbitrary(minAt: number, maxAt: number): fc.Arbitrary<BrokerFault> {
+  return fc.record({
+    at: fc.integer({ min: minAt, max: maxAt }),
+    broker: fc.integer({ min: 1, max: 3 }),
+    kind: fc.constantFrom(
+      'crash' as const,
+      'restart' as const,
+      'isolate' as const,
+      'heal' as const,
+      'hold' as const,
+    ),
+  });
 }
 
 /**

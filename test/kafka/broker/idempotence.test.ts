@@ -4,7 +4,7 @@ import type { BrokerMessage, BrokerTimer } from '../../../src/kafka/broker/broke
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import type { ProcessContext } from '../../../src/sim/process.js';
 import { seconds } from '../../../src/sim/time.js';
-import { scheduleFault, zkCluster } from './cluster.js';
+import { brokerFaultArbitrary, scheduleFault, zkCluster } from './cluster.js';
 
 interface Outcome {
   producerId: number;
@@ -113,20 +113,7 @@ describe('idempotent produce across failures (broker side)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 100_000 }),
-        fc.array(
-          fc.record({
-            at: fc.integer({ min: 6, max: 40 }),
-            broker: fc.integer({ min: 1, max: 3 }),
-            kind: fc.constantFrom(
-              'crash' as const,
-              'restart' as const,
-              'isolate' as const,
-              'heal' as const,
-              'hold' as const,
-            ),
-          }),
-          { maxLength: 6 },
-        ),
+        fc.array(brokerFaultArbitrary(6, 40), { maxLength: 6 }),
         (seed, faults) => {
           const { world, broker, state, createTopic, ids } = zkCluster({
             seed,
