@@ -7,12 +7,7 @@ import {
 import { type ProducerOptions, producerActor } from '../clients/producer/producer.js';
 import { ClientHistory } from '../history/client-history.js';
 import { ClusterHistory } from '../history/cluster-history.js';
-import {
-  type BrokerActor,
-  type BrokerMessage,
-  type BrokerTimer,
-  brokerActor,
-} from '../kafka/broker/broker.js';
+import { type BrokerActor, type BrokerMessage, brokerActor } from '../kafka/broker/broker.js';
 import { brokerName } from '../kafka/broker/io.js';
 import { type BrokerConfig, DEFAULT_BROKER_CONFIG, type TruncationMode } from '../kafka/config.js';
 import {
