@@ -1,6 +1,14 @@
 /** Kafka's clients: the producer's partitioning and the consumer group's coordinator and assignors. */
 
 export {
+  AdminClient,
+  type AdminClientOptions,
+  type AdminOperation,
+  type AdminOutcome,
+  type AdminTimer,
+  adminClientActor,
+} from './admin/admin-client.js';
+export {
   type AssignmentStrategy,
   assignPartitions,
   cooperativeStickyAssign,
