@@ -23,7 +23,9 @@ interface FetchState {
  */
 export class ReplicaFetcher {
   private readonly states = new Map<string, FetchState>();
-  private inFlight: { correlationId: number; timer: TimerHandle; offsets: Map<string, number> } | undefined;
+  private inFlight:
+    | { correlationId: number; timer: TimerHandle; offsets: Map<string, number>; epochs: Map<string, number> }
+    | undefined;
   private backoff: TimerHandle | undefined;
 
   constructor(
@@ -74,7 +76,7 @@ export class ReplicaFetcher {
       const state = this.states.get(key);
       // Ignore a partition whose position moved since the request (AbstractFetcherThread).
       if (state === undefined || state.fetchOffset !== inFlight.offsets.get(key)) continue;
-      this.processPartition(state, p);
+      this.processPartition(state, p, inFlight.epochs.get(key) ?? -1);
     }
     this.maybeFetch();
   }
@@ -106,12 +108,13 @@ export class ReplicaFetcher {
     }
     const correlationId = this.nextCorrelationId();
     const offsets = new Map(ready.map(([key, s]) => [key, s.fetchOffset]));
+    const epochs = new Map(ready.map(([key, s]) => [key, s.currentLeaderEpoch]));
     const timer = this.io.setTimer(ms(this.config['request.timeout.ms']), {
       kind: 'fetch-timeout',
       leader: this.leaderId,
       correlationId,
     });
-    this.inFlight = { correlationId, timer, offsets };
+    this.inFlight = { correlationId, timer, offsets, epochs };
     this.io.send(brokerName(this.leaderId), {
       type: 'Fetch',
       correlationId,
@@ -129,7 +132,7 @@ export class ReplicaFetcher {
     });
   }
 
-  private processPartition(state: FetchState, response: FetchResponsePartition): void {
+  private processPartition(state: FetchState, response: FetchResponsePartition, requestEpoch: number): void {
     const log = state.partition.log;
     const name = `${state.partition.topic}-${state.partition.partition}`;
     if (response.error === 'NONE' && response.divergingEpoch !== undefined) {
@@ -161,7 +164,10 @@ export class ReplicaFetcher {
         return;
       }
     }
-    if (response.error === 'FENCED_LEADER_EPOCH') {
+    // AbstractFetcherThread.onPartitionFenced: only when the request carried the epoch we still
+    // have; an answer to a request sent in an older epoch (e.g. a delayed fetch answered after
+    // our leader's LeaderAndIsr) just retries after the backoff.
+    if (response.error === 'FENCED_LEADER_EPOCH' && requestEpoch === state.currentLeaderEpoch) {
       this.states.delete(tpKey(state.partition.topic, state.partition.partition)); // until a new LeaderAndIsr
       this.io.note(`${name}: fetch fenced (epoch ${state.currentLeaderEpoch}); waiting for LeaderAndIsr`);
       return;

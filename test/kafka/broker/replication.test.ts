@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { brokerName } from '../../../src/kafka/broker/io.js';
 import { seconds } from '../../../src/sim/time.js';
 import { type Ack, cluster, producer } from './harness.js';
@@ -108,5 +109,36 @@ describe('replication through the replica manager', () => {
     expect(
       world.trace.some((r) => r.kind === 'note' && /truncated \d+ record\(s\)/.test(r.detail ?? '')),
     ).toBe(true);
+  });
+});
+
+describe('a follower whose old-epoch fetch is answered after the new epoch began', () => {
+  // Regression: broker 3 became follower of broker 2 in epoch 1 while its epoch-0 fetch was parked
+  // at broker 2; broker 2 then led in epoch 1 and answered that fetch FENCED_LEADER_EPOCH. The
+  // fetcher took it as fencing of its current epoch and stopped fetching for good, so the HW of
+  // orders-2 never moved again (AbstractFetcherThread.onPartitionFenced compares the request's epoch).
+  it('keeps fetching and the high watermark keeps moving', () => {
+    const cluster = new Cluster({ seed: 7, brokers: 3, brokerConfig: { 'min.insync.replicas': 2 } });
+    cluster.createTopic({ name: 'orders', partitions: 3, replicationFactor: 3 });
+    cluster.addProducer(
+      'p1',
+      {
+        workload: { topic: 'orders', count: 100, rate: 50, keys: { kind: 'random', keys: ['a', 'b', 'c'] } },
+      },
+      seconds(2),
+    );
+    cluster.world.injectAt(seconds(3), { kind: 'crash', process: 'broker-1' });
+    cluster.world.runUntil(seconds(60));
+    for (let p = 0; p < 3; p++) {
+      const state = cluster.partitionState('orders', p);
+      const leaderLog = cluster
+        .broker(state?.leader ?? -1)
+        ?.replicaManager.partitions.get(`orders-${p}`)?.log;
+      for (const id of state?.isr ?? []) {
+        const log = cluster.broker(id)?.replicaManager.partitions.get(`orders-${p}`)?.log;
+        expect(log?.logEndOffset).toBe(leaderLog?.logEndOffset);
+      }
+      expect(leaderLog?.highWatermark).toBe(leaderLog?.logEndOffset);
+    }
   });
 });
