@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ms, World } from '../src/index.js';
+import { Cluster, ms, type SendOp, seconds, World } from '../src/index.js';
 
 // The example of README.md's "The engine in brief", kept running here.
 function readmeExample(): string {
@@ -22,5 +22,26 @@ function readmeExample(): string {
 describe('README example', () => {
   it('runs as written and gives one hash', () => {
     expect(readmeExample()).toBe(readmeExample());
+  });
+});
+
+// The example of README.md's "A cluster with clients".
+describe('README cluster example', () => {
+  it('acknowledges every record once across a broker crash', () => {
+    const cluster = new Cluster({ seed: 7, brokers: 3, brokerConfig: { 'min.insync.replicas': 2 } });
+    cluster.createTopic({ name: 'orders', partitions: 3, replicationFactor: 3 });
+    cluster.addProducer(
+      'p1',
+      {
+        workload: { topic: 'orders', count: 100, rate: 50, keys: { kind: 'random', keys: ['a', 'b', 'c'] } },
+      },
+      seconds(2),
+    );
+    cluster.world.injectAt(seconds(3), { kind: 'crash', process: 'broker-1' });
+    cluster.world.runUntil(seconds(60));
+    const acked = cluster.clients.ops.filter((op): op is SendOp => op.f === 'send' && op.type === 'ok');
+    expect(acked).toHaveLength(100);
+    const committed = [0, 1, 2].flatMap((p) => cluster.committedValues('orders', p).map((r) => r.value));
+    expect(committed.sort()).toEqual(acked.map((op) => op.record.value).sort());
   });
 });
