@@ -460,7 +460,8 @@ export class KafkaProducer {
     const deliveryTimeout = ms(this.config['delivery.timeout.ms']);
     for (const request of this.inFlight.values()) {
       next = Math.min(next, request.sentAt + requestTimeout);
-      for (const batch of request.batches) next = Math.min(next, batch.createdAt + deliveryTimeout);
+      for (const batch of request.batches)
+        if (!batch.done) next = Math.min(next, batch.createdAt + deliveryTimeout);
     }
     return next;
   }
