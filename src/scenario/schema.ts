@@ -1,0 +1,294 @@
+import { DEFAULT_PRODUCER_CONFIG } from '../clients/producer/config.js';
+import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
+import { DURATION_PATTERN } from './duration.js';
+
+/**
+ * The one schema of scenario files (JSON Schema draft-07). The loader validates against it, and
+ * `scenarios/schema.json` is this object, so editors complete and check scenario files with the
+ * same rules (a test keeps the two equal).
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+const duration: JsonSchema = {
+  type: 'string',
+  pattern: DURATION_PATTERN,
+  description: 'A duration with a unit: 500us, 250ms, 5s, 2m, 1h.',
+};
+
+/** Kafka configs by their own names: the type of each default, and nothing else allowed. */
+function kafkaConfig(
+  defaults: Readonly<Record<string, unknown>>,
+  overrides: Record<string, JsonSchema> = {},
+): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, value] of Object.entries(defaults)) {
+    properties[name] =
+      overrides[name] ??
+      (typeof value === 'boolean'
+        ? { type: 'boolean' }
+        : typeof value === 'number'
+          ? { type: 'integer' }
+          : value === null
+            ? { type: ['string', 'null'] }
+            : { type: 'string' });
+  }
+  return { type: 'object', properties, additionalProperties: false };
+}
+
+const brokerConfig = kafkaConfig(DEFAULT_BROKER_CONFIG, {
+  'log.flush.interval.messages': { type: 'integer', minimum: 1 },
+});
+
+const topicConfig: JsonSchema = {
+  type: 'object',
+  properties: {
+    'min.insync.replicas': { type: 'integer' },
+    'unclean.leader.election.enable': { type: 'boolean' },
+  },
+  additionalProperties: false,
+};
+
+const producerConfig = kafkaConfig(DEFAULT_PRODUCER_CONFIG, {
+  acks: { description: 'all, -1, 0 or 1', type: ['string', 'integer'] },
+  'partitioner.class': {
+    type: ['string', 'null'],
+    enum: [null, 'org.apache.kafka.clients.producer.RoundRobinPartitioner'],
+  },
+});
+
+const name: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' };
+
+/** A process a fault hits: a name, or a role resolved when the action runs. */
+const target: JsonSchema = {
+  description:
+    'A process (broker-2, zookeeper-1, a client name), "controller", or { leader: <topic>-<partition> }.',
+  oneOf: [
+    { type: 'string' },
+    {
+      type: 'object',
+      properties: { leader: { type: 'string', pattern: '^.+-[0-9]+$' } },
+      required: ['leader'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const topicSpec: JsonSchema = {
+  type: 'object',
+  properties: {
+    name,
+    partitions: { type: 'integer', minimum: 1 },
+    'replication-factor': { type: 'integer', minimum: 1 },
+    assignment: {
+      type: 'array',
+      items: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
+      minItems: 1,
+    },
+    config: topicConfig,
+  },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+const keys: JsonSchema = {
+  description: 'none, sequential, { fixed: [keys] } (cycled in order) or { random: [keys] }.',
+  oneOf: [
+    { type: 'string', enum: ['none', 'sequential'] },
+    {
+      type: 'object',
+      properties: { fixed: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+      required: ['fixed'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { random: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+      required: ['random'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const producer: JsonSchema = {
+  type: 'object',
+  properties: {
+    name,
+    topic: { type: 'string' },
+    count: { type: 'integer', minimum: 1 },
+    rate: { type: 'number', exclusiveMinimum: 0, description: 'Records per simulated second.' },
+    keys,
+    'value-bytes': { type: 'integer', minimum: 0 },
+    partition: { type: 'integer', minimum: 0 },
+    start: { ...duration, description: 'When the producer starts (default 0s).' },
+    config: producerConfig,
+  },
+  required: ['name', 'topic'],
+  additionalProperties: false,
+};
+
+const latency: JsonSchema = {
+  description: 'A constant duration, or a distribution.',
+  oneOf: [
+    duration,
+    {
+      type: 'object',
+      properties: {
+        distribution: { type: 'string', enum: ['constant', 'uniform', 'exponential', 'lognormal', 'pareto'] },
+        value: duration,
+        min: duration,
+        max: duration,
+        mean: duration,
+        median: duration,
+        sigma: { type: 'number', minimum: 0 },
+        alpha: { type: 'number', exclusiveMinimum: 0 },
+      },
+      required: ['distribution'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const partitionName: JsonSchema = { type: 'string', pattern: '^.+-[0-9]+$' };
+
+const timelineAction: Record<string, JsonSchema> = {
+  crash: target,
+  'power-loss': target,
+  restart: target,
+  pause: target,
+  resume: target,
+  isolate: target,
+  partition: {
+    description: 'Groups of processes that can only reach their own group.',
+    type: 'array',
+    items: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    minItems: 2,
+  },
+  heal: { type: 'boolean', const: true },
+  link: {
+    type: 'object',
+    properties: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      latency,
+      loss: { type: 'number', minimum: 0, maximum: 1 },
+      'one-way': { type: 'boolean' },
+    },
+    required: ['from', 'to'],
+    additionalProperties: false,
+  },
+  'expire-session': { type: 'string', description: 'A broker whose ZooKeeper session expires.' },
+  'create-topic': topicSpec,
+  'delete-topic': { type: 'string' },
+  'add-partitions': {
+    type: 'object',
+    properties: { topic: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
+    required: ['topic', 'count'],
+    additionalProperties: false,
+  },
+  reassign: {
+    type: 'object',
+    properties: {
+      partition: partitionName,
+      replicas: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
+    },
+    required: ['partition', 'replicas'],
+    additionalProperties: false,
+  },
+  'preferred-election': {
+    description: 'all, or a list of partitions.',
+    oneOf: [
+      { type: 'string', const: 'all' },
+      { type: 'array', items: partitionName, minItems: 1 },
+    ],
+  },
+  start: { type: 'string', description: 'A client to start.' },
+  stop: { type: 'string', description: 'A client to stop (it finishes what it has in flight).' },
+  describe: { type: 'string', description: 'A topic: prints kafka-topics.sh --describe.' },
+  assert: {
+    type: 'object',
+    properties: {
+      controller: { type: 'integer' },
+      partition: partitionName,
+      leader: { type: 'integer' },
+      isr: { type: 'array', items: { type: 'integer' } },
+      'high-watermark': { type: 'integer', minimum: 0 },
+      'log-end-offset': {
+        type: 'object',
+        description: 'Per broker id.',
+        patternProperties: { '^[0-9]+$': { type: 'integer', minimum: 0 } },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+};
+
+const timelineEntry: JsonSchema = {
+  type: 'object',
+  properties: { at: duration, ...timelineAction },
+  required: ['at'],
+  additionalProperties: false,
+  minProperties: 2,
+  maxProperties: 2,
+};
+
+export const CHECK_NAMES = [
+  'lost-write',
+  'duplicate',
+  'inconsistent-offsets',
+  'nonmonotonic-poll',
+  'poll-skip',
+  'G1a',
+  'unseen',
+  'reorder',
+  'replica-divergence',
+  'split-brain',
+  'hw-regression',
+  'group-exclusivity',
+] as const;
+
+const expectations: JsonSchema = {
+  type: 'object',
+  properties: {
+    ...Object.fromEntries(
+      CHECK_NAMES.map((check) => [check, { type: 'string', enum: ['holds', 'violated'] }]),
+    ),
+    final: { type: 'array', items: timelineAction.assert },
+  },
+  additionalProperties: false,
+};
+
+export const SCENARIO_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://kafka-sim.dev/scenarios/schema.json',
+  title: 'kafka-sim scenario',
+  type: 'object',
+  properties: {
+    name,
+    description: { type: 'string', minLength: 1 },
+    seed: { type: 'integer', minimum: 0 },
+    duration: { ...duration, description: 'Simulated time the run covers.' },
+    cluster: {
+      type: 'object',
+      properties: {
+        brokers: { type: 'integer', minimum: 1, maximum: 100 },
+        zookeepers: { type: 'integer', minimum: 1, maximum: 9 },
+        truncation: { type: 'string', enum: ['leader-epoch', 'high-watermark'] },
+        config: brokerConfig,
+      },
+      additionalProperties: false,
+    },
+    network: {
+      type: 'object',
+      properties: { latency, loss: { type: 'number', minimum: 0, maximum: 1 } },
+      additionalProperties: false,
+    },
+    topics: { type: 'array', items: topicSpec },
+    producers: { type: 'array', items: producer },
+    timeline: { type: 'array', items: timelineEntry },
+    expect: expectations,
+  },
+  required: ['name', 'description', 'duration'],
+  additionalProperties: false,
+};
