@@ -99,6 +99,11 @@ export class ZkEnsemble {
     return Math.min(Math.max(requestedMs, this.minSessionTimeoutMs), this.maxSessionTimeoutMs);
   }
 
+  /** Expires a live session at the next tick (a scenario's expire-session); false if it is not live. */
+  expireSession(id: SessionId): boolean {
+    return this.sessions.expireSoon(id);
+  }
+
   /** A live session, for inspection. */
   session(id: SessionId): Readonly<TrackedSession> | undefined {
     return this.sessions.get(id);

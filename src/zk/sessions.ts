@@ -16,6 +16,8 @@ export interface TrackedSession {
   /** The tick boundary at which the ensemble expires it unless it hears from it first, µs. */
   expiresAt: SimTime;
   connection: SessionConnection | null;
+  /** Expired on purpose: it goes at the next tick whatever the client sends meanwhile. */
+  doomed?: boolean;
 }
 
 /**
@@ -48,7 +50,20 @@ export class SessionTracker {
   touch(id: SessionId, now: SimTime): boolean {
     const session = this.sessions.get(id);
     if (session === undefined) return false;
-    session.expiresAt = this.expiryFor(now, session.timeoutMs);
+    if (!session.doomed) session.expiresAt = this.expiryFor(now, session.timeoutMs);
+    return true;
+  }
+
+  /**
+   * Makes a live session expire at the expirer's next tick, as Kafka's tests force it
+   * (ZooKeeper's session-kill: the server closes it, its ephemerals go, watchers hear). False if
+   * it is not live.
+   */
+  expireSoon(id: SessionId): boolean {
+    const session = this.sessions.get(id);
+    if (session === undefined) return false;
+    session.doomed = true;
+    session.expiresAt = 0;
     return true;
   }
 
@@ -65,7 +80,8 @@ export class SessionTracker {
 
   /** Every session gets a full timeout from now, as a new leader's tracker gives them. */
   retrackAll(now: SimTime): void {
-    for (const session of this.sessions.values()) session.expiresAt = this.expiryFor(now, session.timeoutMs);
+    for (const session of this.sessions.values())
+      if (!session.doomed) session.expiresAt = this.expiryFor(now, session.timeoutMs);
   }
 
   /** Live sessions, oldest first. */

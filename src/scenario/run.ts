@@ -1,0 +1,307 @@
+import type { KafkaProducer } from '../clients/producer/producer.js';
+import { Cluster } from '../cluster/cluster.js';
+import { describeTopics } from '../kafka/admin/index.js';
+import { brokerName } from '../kafka/broker/io.js';
+import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
+import type { Fault } from '../sim/fault.js';
+import type { SimTime } from '../sim/time.js';
+import type { TraceLevel, TraceRecord } from '../sim/trace.js';
+import type { Action, CompiledScenario, TimedAction } from './compile.js';
+import type { StateAssertion } from './types.js';
+
+/** A line of the run's story told by the timeline itself: what was done, or what was seen. */
+export interface TimelineEvent {
+  readonly time: SimTime;
+  /** The timeline entry's line in the scenario file. */
+  readonly line: number;
+  readonly kind: Action['kind'];
+  readonly text: string;
+  /** describe: kafka-topics.sh --describe's output. */
+  readonly output?: string;
+}
+
+/** One state assertion (timeline `assert` or `expect.final`) and what was found. */
+export interface AssertionResult {
+  readonly time: SimTime;
+  readonly line?: number;
+  readonly passed: boolean;
+  readonly text: string;
+}
+
+export interface ScenarioRun {
+  readonly scenario: CompiledScenario;
+  readonly seed: number;
+  readonly cluster: Cluster;
+  readonly traceHash: string;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly timeline: readonly TimelineEvent[];
+  readonly assertions: readonly AssertionResult[];
+}
+
+export interface RunOptions {
+  readonly seed?: number;
+  /** Trace records to keep (default `faults`); the hash covers everything either way. */
+  readonly trace?: TraceLevel;
+  readonly onTrace?: (record: TraceRecord) => void;
+}
+
+/**
+ * Runs a compiled scenario: builds the cluster, creates its topics, starts its clients, applies
+ * the timeline at its times, and checks the assertions. Pure simulation: no I/O, no wall clock.
+ */
+export function runScenario(scenario: CompiledScenario, options: RunOptions = {}): ScenarioRun {
+  const seed = options.seed ?? scenario.seed;
+  const cluster = new Cluster({
+    seed,
+    brokers: scenario.brokers,
+    zookeepers: scenario.zookeepers,
+    brokerConfig: scenario.brokerConfig,
+    truncation: scenario.truncation,
+    trace: options.trace ?? 'faults',
+    ...(options.onTrace === undefined ? {} : { onTrace: options.onTrace }),
+    ...(scenario.latency === undefined ? {} : { latency: scenario.latency }),
+    ...(scenario.loss === undefined ? {} : { loss: scenario.loss }),
+  });
+  for (const topic of scenario.topics)
+    cluster.createTopic({
+      name: topic.name,
+      ...(topic.partitions === undefined ? {} : { partitions: topic.partitions }),
+      ...(topic.replicationFactor === undefined ? {} : { replicationFactor: topic.replicationFactor }),
+      ...(topic.assignment === undefined ? {} : { assignment: topic.assignment }),
+      configs: topic.configs,
+    });
+  for (const producer of scenario.producers)
+    cluster.addProducer(
+      producer.name,
+      { config: producer.config, workload: producer.workload },
+      producer.start,
+    );
+  const timeline: TimelineEvent[] = [];
+  const assertions: AssertionResult[] = [];
+  for (const entry of scenario.timeline)
+    cluster.world.at(entry.at, () => apply(cluster, entry, timeline, assertions), entry.action.kind);
+  const result = cluster.world.runUntil(scenario.duration);
+  for (const assertion of scenario.expectations.final ?? [])
+    assertions.push(check(cluster, assertion, undefined));
+  return {
+    scenario,
+    seed,
+    cluster,
+    traceHash: cluster.world.traceHash(),
+    events: result.events,
+    simulatedMs: scenario.duration / 1000,
+    timeline,
+    assertions,
+  };
+}
+
+/** The process a target names now: a name, the controller, or a partition's leader. */
+function resolve(
+  cluster: Cluster,
+  target: Extract<Action, { target: unknown }>['target'],
+): string | undefined {
+  if (typeof target !== 'string') {
+    const match = /^(.+)-([0-9]+)$/.exec(target.leader) as RegExpExecArray;
+    const leader = cluster.partitionState(match[1] as string, Number(match[2]))?.leader ?? -1;
+    return leader < 0 ? undefined : brokerName(leader);
+  }
+  if (target === 'controller') {
+    const id = cluster.controllerId;
+    return id === undefined ? undefined : brokerName(id);
+  }
+  return target;
+}
+
+function apply(
+  cluster: Cluster,
+  entry: TimedAction,
+  timeline: TimelineEvent[],
+  assertions: AssertionResult[],
+): void {
+  const { action } = entry;
+  const world = cluster.world;
+  const say = (text: string, output?: string) =>
+    timeline.push({
+      time: world.now,
+      line: entry.line,
+      kind: action.kind,
+      text,
+      ...(output === undefined ? {} : { output }),
+    });
+  const fault = (f: Fault, text: string) => {
+    world.inject(f);
+    say(text);
+  };
+  switch (action.kind) {
+    case 'crash':
+    case 'power-loss':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+    case 'isolate': {
+      const process = resolve(cluster, action.target);
+      const what =
+        typeof action.target === 'string' ? action.target : `the leader of ${action.target.leader}`;
+      if (process === undefined) {
+        say(`${action.kind}: ${what} has no process now; nothing done`);
+        return;
+      }
+      const verb = {
+        crash: 'crashed',
+        'power-loss': 'lost power (unflushed writes are gone)',
+        restart: 'restarted',
+        pause: 'paused',
+        resume: 'resumed',
+        isolate: 'isolated from the network',
+      }[action.kind];
+      fault({ kind: action.kind, process }, `${process} ${verb}${process === what ? '' : ` (${what})`}`);
+      return;
+    }
+    case 'partition':
+      fault(
+        { kind: 'partition', groups: action.groups },
+        `network partitioned into ${action.groups.map((g) => `[${g.join(', ')}]`).join(' | ')}`,
+      );
+      return;
+    case 'heal':
+      fault({ kind: 'heal' }, 'network healed');
+      return;
+    case 'link':
+      fault(
+        {
+          kind: 'link',
+          from: action.from,
+          to: action.to,
+          settings: {
+            ...(action.latency === undefined ? {} : { latency: action.latency }),
+            ...(action.loss === undefined ? {} : { loss: action.loss }),
+          },
+          oneWay: action.oneWay,
+        },
+        `link ${action.from} ${action.oneWay ? '->' : '<->'} ${action.to} changed`,
+      );
+      return;
+    case 'expire-session': {
+      const zk = cluster.broker(action.broker)?.zookeeper();
+      if (zk === undefined || world.state(brokerName(action.broker)) !== 'up') {
+        say(`broker ${action.broker} is down: no session to expire`);
+        return;
+      }
+      cluster.ensemble.expireSession(zk.sessionId);
+      say(`ZooKeeper expires broker ${action.broker}'s session at its next tick`);
+      return;
+    }
+    case 'create-topic':
+      cluster.createTopic({
+        name: action.topic.name,
+        ...(action.topic.partitions === undefined ? {} : { partitions: action.topic.partitions }),
+        ...(action.topic.replicationFactor === undefined
+          ? {}
+          : { replicationFactor: action.topic.replicationFactor }),
+        ...(action.topic.assignment === undefined ? {} : { assignment: action.topic.assignment }),
+        configs: action.topic.configs,
+      });
+      say(`kafka-topics.sh --create --topic ${action.topic.name}`);
+      return;
+    case 'delete-topic':
+      cluster.admin({ kind: 'delete-topic', topic: action.topic });
+      say(`kafka-topics.sh --delete --topic ${action.topic}`);
+      return;
+    case 'add-partitions':
+      cluster.admin({ kind: 'create-partitions', topic: action.topic, count: action.count });
+      say(`kafka-topics.sh --alter --topic ${action.topic} --partitions ${action.count}`);
+      return;
+    case 'reassign':
+      cluster.admin({
+        kind: 'reassign',
+        partitions: [{ topic: action.topic, partition: action.partition, replicas: action.replicas }],
+      });
+      say(
+        `kafka-reassign-partitions.sh: ${action.topic}-${action.partition} to replicas [${action.replicas.join(',')}]`,
+      );
+      return;
+    case 'preferred-election':
+      cluster.admin({
+        kind: 'preferred-election',
+        ...(action.partitions === 'all' ? {} : { partitions: action.partitions }),
+      });
+      say(
+        `kafka-leader-election.sh --election-type preferred ${action.partitions === 'all' ? '--all-topic-partitions' : action.partitions.map((p) => `${p.topic}-${p.partition}`).join(' ')}`,
+      );
+      return;
+    case 'start':
+      if (world.state(action.client) === 'not-started') world.start(action.client);
+      else world.restart(action.client);
+      say(`${action.client} started`);
+      return;
+    case 'stop':
+      (world.actorOf(action.client) as KafkaProducer | undefined)?.close?.();
+      say(`${action.client} stopped sending`);
+      return;
+    case 'describe': {
+      const described = describedTopicFromZooKeeper(
+        (path) => cluster.ensemble.tree.node(path)?.data,
+        action.topic,
+      );
+      const output =
+        described === undefined
+          ? `Error: Topic '${action.topic}' does not exist.\n`
+          : describeTopics([described]);
+      say(`kafka-topics.sh --describe --topic ${action.topic}`, output);
+      return;
+    }
+    case 'assert':
+      assertions.push(check(cluster, action.assertion, entry.line));
+      return;
+  }
+}
+
+/** Checks a state assertion against the cluster now, saying what was expected and what was found. */
+function check(cluster: Cluster, assertion: StateAssertion, line: number | undefined): AssertionResult {
+  const problems: string[] = [];
+  const expected: string[] = [];
+  if (assertion.controller !== undefined) {
+    expected.push(`controller ${assertion.controller}`);
+    if (cluster.controllerId !== assertion.controller)
+      problems.push(`controller is ${cluster.controllerId ?? 'none'}`);
+  }
+  if (assertion.partition !== undefined) {
+    const match = /^(.+)-([0-9]+)$/.exec(assertion.partition) as RegExpExecArray;
+    const topic = match[1] as string;
+    const partition = Number(match[2]);
+    const state = cluster.partitionState(topic, partition);
+    const leaderLog =
+      state === undefined
+        ? undefined
+        : cluster.broker(state.leader)?.replicaManager.partitions.get(assertion.partition)?.log;
+    if (assertion.leader !== undefined) {
+      expected.push(`leader ${assertion.leader}`);
+      if (state?.leader !== assertion.leader) problems.push(`leader is ${state?.leader ?? 'unknown'}`);
+    }
+    if (assertion.isr !== undefined) {
+      expected.push(`ISR [${assertion.isr.join(',')}]`);
+      const isr = state?.isr ?? [];
+      if ([...isr].sort().join(',') !== [...assertion.isr].sort().join(','))
+        problems.push(`ISR is [${isr.join(',')}]`);
+    }
+    if (assertion['high-watermark'] !== undefined) {
+      expected.push(`HW ${assertion['high-watermark']}`);
+      if (leaderLog?.highWatermark !== assertion['high-watermark'])
+        problems.push(`HW is ${leaderLog?.highWatermark ?? 'unknown'}`);
+    }
+    for (const [id, leo] of Object.entries(assertion['log-end-offset'] ?? {})) {
+      expected.push(`LEO ${leo} on broker ${id}`);
+      const log = cluster.broker(Number(id))?.replicaManager.partitions.get(assertion.partition)?.log;
+      if (log?.logEndOffset !== leo)
+        problems.push(`LEO on broker ${id} is ${log?.logEndOffset ?? 'unknown'}`);
+    }
+  }
+  const subject = assertion.partition === undefined ? '' : `${assertion.partition}: `;
+  return {
+    time: cluster.world.now,
+    ...(line === undefined ? {} : { line }),
+    passed: problems.length === 0,
+    text: `${subject}expected ${expected.join(', ')}${problems.length === 0 ? '' : `; but ${problems.join(', ')}`}`,
+  };
+}
