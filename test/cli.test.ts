@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 
@@ -31,5 +34,45 @@ describe('kafka-sim command', () => {
       process.stdout.write = write;
     }
     expect(out.join('')).toContain(pkg.version);
+  });
+});
+
+describe('kafka-sim run', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, 'run', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+
+  it('runs the default teaching scenario, tells its story and passes', () => {
+    const result = run();
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('t=10.000s broker 3 crashed');
+    expect(result.stdout).toMatch(/t=\d+\.\d{3}s orders-0: leader 1 ISR \[1,2\] -> \[1,2,3\]/);
+    expect(result.stdout).toMatch(/^PASS follower-crash seed 1: 2\/2 expectations met/m);
+    expect(result.stdout).not.toMatch(/\u001b\[/); // no colour when not a TTY
+  });
+
+  it('prints one JSON object with --json, the same trace hash for the same seed', () => {
+    const a = JSON.parse(run('--json', '--seed', '7').stdout) as Record<string, unknown>;
+    const b = JSON.parse(run('--json', '--seed', '7').stdout) as Record<string, unknown>;
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(a).toMatchObject({ scenario: 'follower-crash', seed: 7, verdict: 'pass' });
+    expect((a.stats as { events: number }).events).toBeGreaterThan(0);
+  });
+
+  it('exits 2 with file, line and column for a scenario with a typo, without a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(
+      file,
+      'name: t\ndescription: x\nduration: 10s\ntimeline:\n  - at: 1s\n    crahs: broker-1\n',
+    );
+    const result = run(file);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${file}:6:5: unknown key 'crahs' in timeline[0]: did you mean 'crash'?`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(run(join(dir, 'missing.yaml')).status).toBe(2);
+    expect(run('--seed', 'x').status).toBe(2);
   });
 });

@@ -5,6 +5,9 @@ import { packageInfo } from './package-info.js';
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
 
+/** Set by a command's action: what `main` returns. */
+let exitCode = EXIT_OK;
+
 export function buildProgram(): Command {
   const { version } = packageInfo();
   const program = new Command();
@@ -17,6 +20,23 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError()
     .exitOverride();
+  program
+    .command('run')
+    .description('run a scenario and tell what happened (default: the follower-crash teaching scenario)')
+    .argument('[scenario]', 'a scenario file (YAML)')
+    .option('--seed <n>', "the seed (default: the scenario's)")
+    .option('--json', 'print one JSON object instead of the story')
+    .option('--quiet', 'print only the verdict')
+    .action(async (file: string | undefined, options: { seed?: string; json?: boolean; quiet?: boolean }) => {
+      // Loaded on demand, so that --help stays fast.
+      const { runCommand } = await import('./run-command.js');
+      exitCode = runCommand(file, options, {
+        out: (text) => void process.stdout.write(text),
+        err: (text) => void process.stderr.write(text),
+        isTTY: process.stdout.isTTY === true,
+        noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
+      });
+    });
   return program;
 }
 
@@ -28,8 +48,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   try {
+    exitCode = EXIT_OK;
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end here with exit code 0; usage errors were already printed.

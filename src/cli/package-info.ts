@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-/** kafka-sim's package.json, found by walking up from this file (works from src/ and dist/). */
-export function packageInfo(): { name: string; version: string } {
+/**
+ * kafka-sim's package.json and the folder it is in, found by walking up from this file (works
+ * from src/ and dist/).
+ */
+export function packageInfo(): { name: string; version: string; root: URL } {
   let dir = new URL('.', import.meta.url);
   for (let i = 0; i < 6; i++) {
     try {
@@ -10,11 +13,11 @@ export function packageInfo(): { name: string; version: string } {
         version?: string;
       };
       if (pkg.name === 'kafka-sim' && typeof pkg.version === 'string')
-        return { name: pkg.name, version: pkg.version };
+        return { name: pkg.name, version: pkg.version, root: dir };
     } catch {
       // not here: look one folder up
     }
     dir = new URL('..', dir);
   }
-  return { name: 'kafka-sim', version: 'unknown' };
+  return { name: 'kafka-sim', version: 'unknown', root: new URL('../../', import.meta.url) };
 }

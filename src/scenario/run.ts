@@ -96,6 +96,11 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
   };
 }
 
+/** `broker 3` for broker-3, `zookeeper 1` for zookeeper-1, a client's own name otherwise. */
+export function displayName(process: string): string {
+  return process.replace(/^(broker|zookeeper)-([0-9]+)$/, '$1 $2');
+}
+
 /** The process a target names now: a name, the controller, or a partition's leader. */
 function resolve(
   cluster: Cluster,
@@ -155,7 +160,7 @@ function apply(
         resume: 'resumed',
         isolate: 'isolated from the network',
       }[action.kind];
-      fault({ kind: action.kind, process }, `${process} ${verb}${process === what ? '' : ` (${what})`}`);
+      fault({ kind: action.kind, process }, `${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`);
       return;
     }
     case 'partition':

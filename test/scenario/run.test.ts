@@ -30,7 +30,7 @@ describe('running a scenario', () => {
     expect(run.assertions.every((a) => a.passed)).toBe(true);
     const describes = run.timeline.filter((e) => e.kind === 'describe').map((e) => e.output);
     expect(describes[0]).toContain('Partition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3');
-    expect(run.timeline.map((e) => e.text)).toContain('broker-3 crashed');
+    expect(run.timeline.map((e) => e.text)).toContain('broker 3 crashed');
   });
 
   it('gives the same trace hash for the same seed, another for another seed', () => {

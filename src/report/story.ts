@@ -1,0 +1,135 @@
+import type { SendOp } from '../history/client-history.js';
+import { isInternalTopic } from '../kafka/admin/index.js';
+import type { ScenarioRun } from '../scenario/run.js';
+import { formatTime, type SimTime } from '../sim/time.js';
+
+/** How a story line reads: a fault, a recovery, a plain fact, or what the scenario did. */
+export type Tone = 'fault' | 'recovery' | 'fact' | 'action' | 'output';
+
+export interface StoryLine {
+  readonly time: SimTime;
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+/** `t=12.004s`: simulated seconds to the millisecond. */
+export function storyTime(time: SimTime): string {
+  return `t=${formatTime(time).replace(/(\.\d{3})\d{3}s$/, '$1s')}`;
+}
+
+const FAULT_KINDS = new Set([
+  'crash',
+  'power-loss',
+  'pause',
+  'isolate',
+  'partition',
+  'expire-session',
+  'link',
+]);
+
+/**
+ * The run told in Kafka's words, in time order: what the timeline did, who became controller,
+ * leader changes with their ISR, ISR shrinks and expansions, truncations on the way back, and at
+ * the end what each producer saw. Internal topics (`__consumer_offsets`) are left out.
+ */
+export function tellStory(run: ScenarioRun): StoryLine[] {
+  const lines: (StoryLine & { order: number })[] = [];
+  let order = 0;
+  const add = (time: SimTime, text: string, tone: Tone) => lines.push({ time, text, tone, order: order++ });
+  for (const event of run.timeline) {
+    add(
+      event.time,
+      event.text,
+      FAULT_KINDS.has(event.kind)
+        ? 'fault'
+        : event.kind === 'restart' || event.kind === 'heal' || event.kind === 'resume'
+          ? 'recovery'
+          : 'action',
+    );
+    if (event.output !== undefined)
+      for (const line of event.output.trimEnd().split('\n')) add(event.time, `  ${line}`, 'output');
+  }
+  for (const assertion of run.assertions)
+    add(
+      assertion.time,
+      `${assertion.passed ? 'as expected' : 'NOT as expected'}: ${assertion.text}`,
+      assertion.passed ? 'fact' : 'fault',
+    );
+  let controller: number | undefined;
+  for (const fact of run.cluster.history.brokerFacts) {
+    if (fact.kind === 'controller-elected') {
+      controller = fact.broker;
+      add(fact.time, `broker ${fact.broker} became the controller (epoch ${fact.controllerEpoch})`, 'fact');
+    } else if (fact.kind === 'zk-session' && fact.state === 'Expired')
+      add(fact.time, `broker ${fact.broker}'s ZooKeeper session expired`, 'fault');
+  }
+  const isrOf = new Map<string, readonly number[]>();
+  const leaderOf = new Map<string, number>();
+  for (const fact of run.cluster.history.facts) {
+    if (isInternalTopic(fact.topic)) continue;
+    const tp = `${fact.topic}-${fact.partition}`;
+    const before = isrOf.get(tp);
+    const change = (isr: readonly number[]) =>
+      before === undefined || before.join(',') === isr.join(',')
+        ? `ISR [${isr.join(',')}]`
+        : `ISR [${before.join(',')}] -> [${isr.join(',')}]`;
+    switch (fact.kind) {
+      case 'become-leader': {
+        const by = controller === undefined ? 'the controller' : `controller ${controller}`;
+        const shrunk = (before?.length ?? 0) > fact.isr.length;
+        add(
+          fact.time,
+          leaderOf.get(tp) === fact.broker
+            ? `${by} kept ${fact.broker} leader of ${tp} (epoch ${fact.leaderEpoch}), ${change(fact.isr)}`
+            : `${by} elected ${fact.broker} leader of ${tp} (epoch ${fact.leaderEpoch}), ${change(fact.isr)}`,
+          shrunk ? 'fault' : 'recovery',
+        );
+        isrOf.set(tp, fact.isr);
+        leaderOf.set(tp, fact.broker);
+        break;
+      }
+      case 'isr':
+        add(
+          fact.time,
+          `${tp}: leader ${fact.broker} ${change(fact.isr)}`,
+          (before?.length ?? 0) > fact.isr.length ? 'fault' : 'recovery',
+        );
+        isrOf.set(tp, fact.isr);
+        break;
+      case 'truncate':
+        add(
+          fact.time,
+          `broker ${fact.broker} truncated ${tp} from ${fact.to + fact.removed} to ${fact.to}`,
+          'fault',
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  const sends = new Map<string, { ok: number; fail: number; info: number; invoked: number }>();
+  for (const op of run.cluster.clients.ops) {
+    if (op.f !== 'send') continue;
+    const counts = sends.get(op.process) ?? { ok: 0, fail: 0, info: 0, invoked: 0 };
+    if (op.type === 'invoke') counts.invoked++;
+    else counts[op.type]++;
+    sends.set(op.process, counts);
+  }
+  const end = run.scenario.duration;
+  for (const [producer, c] of sends) {
+    const pending = c.invoked - c.ok - c.fail - c.info;
+    add(
+      end,
+      `${producer}: ${c.invoked} sent, ${c.ok} acknowledged, ${c.fail} failed, ${c.info + pending} unknown`,
+      'fact',
+    );
+  }
+  return lines
+    .sort((a, b) => a.time - b.time || a.order - b.order)
+    .map(({ time, text, tone }) => ({ time, text, tone }));
+}
+
+/** Acknowledged sends of a run, for summaries. */
+export function acknowledged(run: ScenarioRun): SendOp[] {
+  return run.cluster.clients.ops.filter((op): op is SendOp => op.f === 'send' && op.type === 'ok');
+}
