@@ -1,0 +1,59 @@
+import { finalEvent, opEvent, result, violation } from './events.js';
+import { committedLog, partitionsByName, tp } from './final-state.js';
+import { type AckedSend, historyIndex } from './history-index.js';
+import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
+
+/**
+ * `reorder` (kafka-sim's; Jepsen's nonmonotonic-send is the per-process cousin): for one producer
+ * process and one partition, where that producer promised order (idempotence, or
+ * max.in.flight.requests.per.connection = 1; see CheckInput.producers), its acknowledged records
+ * appear in the final committed log in the order they were sent (invoked). Each record is placed at
+ * its first offset in the final committed log; records not there are `lost-write`'s business.
+ * A violation names a record that sits below an earlier-sent one (the earlier one at the highest
+ * offset so far). Without a promise, reordering by retries is Kafka's documented behaviour: skipped.
+ */
+export function checkReorder(input: CheckInput): CheckResult {
+  const { acked } = historyIndex(input);
+  const partitions = partitionsByName(input.final);
+  const idempotent = new Set(acked.filter((s) => (s.ok.producerId ?? -1) >= 0).map((s) => s.ok.process));
+  const promised = (process: string) => input.producers?.[process]?.orderPromised ?? idempotent.has(process);
+  const groups = new Map<string, AckedSend[]>();
+  for (const send of acked) {
+    if (!promised(send.ok.process)) continue;
+    const key = `${send.ok.process}\u0000${tp(send.topic, send.partition)}`;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [send]);
+    else list.push(send);
+  }
+  const violations: Violation[] = [];
+  for (const sends of groups.values()) {
+    const first = sends[0]!;
+    const name = tp(first.topic, first.partition);
+    const p = partitions.get(name);
+    const log = p === undefined ? undefined : committedLog(p);
+    if (log === undefined) continue;
+    sends.sort((a, b) => a.ok.id - b.ok.id); // ids are given at invoke: send order
+    let highest: { send: AckedSend; offset: number } | undefined;
+    for (const send of sends) {
+      const offset = log.offsetsOf.get(send.value)?.[0];
+      if (offset === undefined) continue;
+      if (highest !== undefined && offset < highest.offset) {
+        const events: ViolationEvent[] = [
+          opEvent(highest.send.ok),
+          opEvent(send.ok),
+          finalEvent(input.final.time, first.topic, first.partition, log.leader),
+        ];
+        for (const s of [highest.send, send]) if (s.invoke !== undefined) events.push(opEvent(s.invoke));
+        violations.push(
+          violation(
+            `reorder: ${send.ok.process} sent ${highest.send.value} before ${send.value}, but ${name} holds ${send.value}@${offset} before ${highest.send.value}@${highest.offset}`,
+            send.ok.time,
+            events,
+          ),
+        );
+      }
+      if (highest === undefined || offset > highest.offset) highest = { send, offset };
+    }
+  }
+  return result('reorder', violations);
+}
