@@ -70,17 +70,11 @@ export function violation(message: string, time: SimTime, events: readonly Viola
   return { message, time, events: unique.sort(compareEvents) };
 }
 
-/** A result with its violations in a fixed order: by time, then by first event, then by message. */
+/**
+ * A result with its violations in a fixed order: by time, then in the order the checker found
+ * them (each checker walks the history and the final state in their own order: deterministic).
+ */
 export function result(name: CheckName, violations: readonly Violation[]): CheckResult {
-  const sorted = [...violations].sort((a, b) => {
-    if (a.time !== b.time) return a.time - b.time;
-    const ea = a.events[0];
-    const eb = b.events[0];
-    if (ea !== undefined && eb !== undefined) {
-      const c = compareEvents(ea, eb);
-      if (c !== 0) return c;
-    }
-    return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
-  });
+  const sorted = [...violations].sort((a, b) => a.time - b.time); // stable
   return { name, status: sorted.length === 0 ? 'holds' : 'violated', violations: sorted };
 }

@@ -26,7 +26,12 @@ export class Scenario {
   send(
     process: string,
     value: string,
-    outcome: { type: Exclude<OpType, 'invoke'> | 'none'; partition?: number; offset?: number; error?: string },
+    outcome: {
+      type: Exclude<OpType, 'invoke'> | 'none';
+      partition?: number;
+      offset?: number;
+      error?: string;
+    },
     options: { topic?: string; producerId?: number } = {},
   ): number {
     const topic = options.topic ?? 't';
@@ -65,8 +70,21 @@ export class Scenario {
     return this.clients.memberFacts.length - 1;
   }
 
-  assigned(process: string, group: string, memberId: string, generation: number, partitions: string[]): number {
-    return this.member(process, { kind: 'assigned', group, memberId, generation, partitions, coordinator: 1 });
+  assigned(
+    process: string,
+    group: string,
+    memberId: string,
+    generation: number,
+    partitions: string[],
+  ): number {
+    return this.member(process, {
+      kind: 'assigned',
+      group,
+      memberId,
+      generation,
+      partitions,
+      coordinator: 1,
+    });
   }
 
   /** A replica fact on t-`partition`; returns its index. */

@@ -41,7 +41,13 @@ describe('lost-write', () => {
       'acked record t-1@0 (p1-3) lost: t-1 has no leader on an online broker at the end',
     ]);
     const ids = result.violations.map((v) =>
-      v.events.map((e) => (e.kind === 'op' ? `op ${e.id} ${e.type}` : e.kind === 'replica-fact' ? `fact ${e.index}` : `final ${e.broker}`)),
+      v.events.map((e) =>
+        e.kind === 'op'
+          ? `op ${e.id} ${e.type}`
+          : e.kind === 'replica-fact'
+            ? `fact ${e.index}`
+            : `final ${e.broker}`,
+      ),
     );
     expect(ids).toEqual([
       [`op ${a} invoke`, `op ${a} ok`, `fact ${truncate}`, 'final 1'],
@@ -62,23 +68,28 @@ describe('lost-write', () => {
 describe('duplicate', () => {
   it('holds for distinct values', () => {
     const s = new Scenario();
-    s.poll('c1', [[0, 0, 'a'], [0, 1, 'b']]);
+    s.poll('c1', [
+      [0, 0, 'a'],
+      [0, 1, 'b'],
+    ]);
     expect(checkDuplicate(s.input(finalState([{ replicas: healthy(['a', 'b']) }]))).status).toBe('holds');
   });
 
   it('fires for a value at two offsets of the committed log, or polled at two offsets', () => {
     const s = new Scenario();
-    const p1 = s.poll('c1', [[0, 0, 'a'], [0, 1, 'b']]);
+    const p1 = s.poll('c1', [
+      [0, 0, 'a'],
+      [0, 1, 'b'],
+    ]);
     const p2 = s.poll('c2', [[0, 3, 'b']]); // read at 3, later truncated (that is G1a's): still delivered twice
     const result = checkDuplicate(s.input(finalState([{ replicas: healthy(['a', 'b', 'a']) }])));
     expect(result.violations.map((v) => v.message)).toEqual([
       'duplicate: b at 2 offsets of t-0: 1 (committed log, polled), 3 (polled)',
       'duplicate: a at 2 offsets of t-0: 0 (committed log, polled), 2 (committed log)',
     ]);
-    expect(result.violations[0]?.events.filter((e) => e.kind === 'op').map((e) => e.kind === 'op' && e.id)).toEqual([
-      p1,
-      p2,
-    ]);
+    expect(
+      result.violations[0]?.events.filter((e) => e.kind === 'op').map((e) => e.kind === 'op' && e.id),
+    ).toEqual([p1, p2]);
   });
 });
 
@@ -87,7 +98,9 @@ describe('inconsistent-offsets', () => {
     const s = new Scenario();
     s.send('p1', 'a', { type: 'ok', partition: 0, offset: 0 });
     s.poll('c1', [[0, 0, 'a']]);
-    expect(checkInconsistentOffsets(s.input(finalState([{ replicas: healthy(['a']) }]))).status).toBe('holds');
+    expect(checkInconsistentOffsets(s.input(finalState([{ replicas: healthy(['a']) }]))).status).toBe(
+      'holds',
+    );
   });
 
   it('fires when one offset was acknowledged as one record and read or committed as another', () => {
@@ -120,12 +133,9 @@ describe('reorder', () => {
     expect(result.violations.map((v) => v.message)).toEqual([
       'reorder: p1 sent p1-0 before p1-1, but t-0 holds p1-1@0 before p1-0@1',
     ]);
-    expect(result.violations[0]?.events.filter((e) => e.kind === 'op').map((e) => e.kind === 'op' && e.id)).toEqual([
-      a,
-      a,
-      b,
-      b,
-    ]);
+    expect(
+      result.violations[0]?.events.filter((e) => e.kind === 'op').map((e) => e.kind === 'op' && e.id),
+    ).toEqual([a, a, b, b]);
   });
 
   it('holds where no order was promised (no idempotence, max.in.flight > 1), fires when max.in.flight = 1 says so', () => {
