@@ -55,14 +55,20 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
       `${assertion.passed ? 'as expected' : 'NOT as expected'}: ${assertion.text}`,
       assertion.passed ? 'fact' : 'fault',
     );
-  let controller: number | undefined;
+  /** Who was controller when: elections in time order, looked up by a fact's time. */
+  const elections: { time: SimTime; broker: number }[] = [];
   for (const fact of run.cluster.history.brokerFacts) {
     if (fact.kind === 'controller-elected') {
-      controller = fact.broker;
+      elections.push({ time: fact.time, broker: fact.broker });
       add(fact.time, `broker ${fact.broker} became the controller (epoch ${fact.controllerEpoch})`, 'fact');
     } else if (fact.kind === 'zk-session' && fact.state === 'Expired')
       add(fact.time, `broker ${fact.broker}'s ZooKeeper session expired`, 'fault');
   }
+  const controllerAt = (time: SimTime): number | undefined => {
+    let found: number | undefined;
+    for (const e of elections) if (e.time <= time) found = e.broker;
+    return found;
+  };
   const isrOf = new Map<string, readonly number[]>();
   const leaderOf = new Map<string, number>();
   for (const fact of run.cluster.history.facts) {
@@ -75,6 +81,7 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
         : `ISR [${before.join(',')}] -> [${isr.join(',')}]`;
     switch (fact.kind) {
       case 'become-leader': {
+        const controller = controllerAt(fact.time);
         const by = controller === undefined ? 'the controller' : `controller ${controller}`;
         const shrunk = (before?.length ?? 0) > fact.isr.length;
         add(
@@ -105,6 +112,25 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
         break;
       default:
         break;
+    }
+  }
+  // The producers' retries, from their trace notes: one line when an error starts on a partition
+  // (a new error, or the same one after 5 s without it).
+  const streak = new Map<string, { error: string; time: SimTime }>();
+  for (const record of run.cluster.world.trace) {
+    if (record.kind !== 'note' || record.detail === undefined) continue;
+    const retry =
+      /^(\S+): Got error produce response on topic-partition (\S+), retrying .* Error: (\S+)$/.exec(
+        record.detail,
+      );
+    if (retry !== null) {
+      const [, client, tp, error] = retry as unknown as [string, string, string, string];
+      if (isInternalTopic(tp.replace(/-[0-9]+$/, ''))) continue;
+      const key = `${client} ${tp}`;
+      const last = streak.get(key);
+      if (last === undefined || last.error !== error || record.time - last.time > 5_000_000)
+        add(record.time, `${client}: ${error} for ${tp}, retrying`, 'fault');
+      streak.set(key, { error, time: record.time });
     }
   }
   const sends = new Map<string, { ok: number; fail: number; info: number; invoked: number }>();
