@@ -1,6 +1,6 @@
 /** Synthetic histories and final states for the checker tests. */
 import type { FinalRecord, FinalReplica, FinalState } from '../../src/checks/final-state.js';
-import type { CheckInput, ProducerPromise } from '../../src/checks/types.js';
+import type { CheckInput, ProducerPromise, ViolationEvent } from '../../src/checks/types.js';
 import {
   ClientHistory,
   type MemberEvent,
@@ -147,3 +147,15 @@ export function finalState(
 /** Three identical replicas of one log, broker 1 leading. */
 export const healthy = (values: readonly string[], hw?: number) =>
   [1, 2, 3].map((b) => replica(b, values, hw === undefined ? {} : { hw }));
+
+/** Short names of a violation's events: "op 3 ok", "fact 2", "member 0", "final 1". */
+export const refs = (events: readonly ViolationEvent[]): string[] =>
+  events.map((e) =>
+    e.kind === 'op'
+      ? `op ${e.id} ${e.type}`
+      : e.kind === 'replica-fact'
+        ? `fact ${e.index}`
+        : e.kind === 'member-fact'
+          ? `member ${e.index}`
+          : `final ${e.broker}`,
+  );

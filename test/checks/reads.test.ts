@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkG1a } from '../../src/checks/g1a.js';
 import { checkNonmonotonicPoll, checkPollSkip } from '../../src/checks/poll-order.js';
-import type { ViolationEvent } from '../../src/checks/types.js';
 import { checkUnseen } from '../../src/checks/unseen.js';
-import { finalState, healthy, Scenario } from './builders.js';
-
-const refs = (events: readonly ViolationEvent[]) =>
-  events.map((e) =>
-    e.kind === 'op'
-      ? `op ${e.id} ${e.type}`
-      : e.kind === 'member-fact'
-        ? `member ${e.index}`
-        : e.kind === 'replica-fact'
-          ? `fact ${e.index}`
-          : `final ${e.broker}`,
-  );
+import { finalState, healthy, refs, Scenario } from './builders.js';
 
 const log = ['a', 'b', 'c', 'd', 'e'];
 

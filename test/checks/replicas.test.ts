@@ -3,19 +3,7 @@ import { checkGroupExclusivity } from '../../src/checks/group-exclusivity.js';
 import { checkHwRegression } from '../../src/checks/hw-regression.js';
 import { checkReplicaDivergence } from '../../src/checks/replica-divergence.js';
 import { checkSplitBrain } from '../../src/checks/split-brain.js';
-import type { ViolationEvent } from '../../src/checks/types.js';
-import { finalState, healthy, replica, Scenario } from './builders.js';
-
-const refs = (events: readonly ViolationEvent[]) =>
-  events.map((e) =>
-    e.kind === 'member-fact'
-      ? `member ${e.index}`
-      : e.kind === 'replica-fact'
-        ? `fact ${e.index}`
-        : e.kind === 'final-state'
-          ? `final ${e.broker}`
-          : `op ${e.id}`,
-  );
+import { finalState, healthy, refs, replica, Scenario } from './builders.js';
 
 describe('replica-divergence', () => {
   it('holds for agreeing replicas and a lagging out-of-ISR follower, and is not checked before quiescence', () => {

@@ -3,7 +3,7 @@ import { checkDuplicate } from '../../src/checks/duplicate.js';
 import { checkInconsistentOffsets } from '../../src/checks/inconsistent-offsets.js';
 import { checkLostWrite } from '../../src/checks/lost-write.js';
 import { checkReorder } from '../../src/checks/reorder.js';
-import { finalState, healthy, replica, Scenario } from './builders.js';
+import { finalState, healthy, refs, replica, Scenario } from './builders.js';
 
 const T = 1_000_000_000;
 
@@ -40,15 +40,7 @@ describe('lost-write', () => {
       'acked record t-0@3 (p1-2) lost: at 3, above the final HW of t-0 (leader broker 1, HW 3), never readable',
       'acked record t-1@0 (p1-3) lost: t-1 has no leader on an online broker at the end',
     ]);
-    const ids = result.violations.map((v) =>
-      v.events.map((e) =>
-        e.kind === 'op'
-          ? `op ${e.id} ${e.type}`
-          : e.kind === 'replica-fact'
-            ? `fact ${e.index}`
-            : `final ${e.broker}`,
-      ),
-    );
+    const ids = result.violations.map((v) => refs(v.events));
     expect(ids).toEqual([
       [`op ${a} invoke`, `op ${a} ok`, `fact ${truncate}`, 'final 1'],
       [`op ${b} invoke`, `op ${b} ok`, `fact ${truncate}`, 'final 1'],
