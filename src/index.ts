@@ -3,6 +3,7 @@
  * (`kafka`), its clients (`clients`), the composition root that puts them in one world (`Cluster`)
  * and what replicas and clients observed (`history`).
  */
+export * from './checks/index.js';
 export * from './clients/index.js';
 export * from './cluster/cluster.js';
 export * from './history/client-history.js';
