@@ -49,7 +49,8 @@ describe('kafka-sim run', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('t=10.000s broker 3 crashed');
     expect(result.stdout).toMatch(/t=\d+\.\d{3}s orders-0: leader 1 ISR \[1,2\] -> \[1,2,3\]/);
-    expect(result.stdout).toMatch(/^PASS follower-crash seed 1: 2\/2 expectations met/m);
+    expect(result.stdout).toMatch(/^PASS follower-crash seed 1: checks 12\/12 as expected, assertions 2\/2/m);
+    expect(result.stdout).toMatch(/^lost-write {12}holds {5}holds$/m);
     expect(result.stdout).not.toMatch(/\u001b\[/); // no colour when not a TTY
   });
 
@@ -58,6 +59,7 @@ describe('kafka-sim run', () => {
     const b = JSON.parse(run('--json', '--seed', '7').stdout) as Record<string, unknown>;
     expect(a.traceHash).toBe(b.traceHash);
     expect(a).toMatchObject({ scenario: 'follower-crash', seed: 7, verdict: 'pass' });
+    expect((a.checks as { name: string; status: string }[]).map((c) => c.name)).toContain('lost-write');
     expect((a.stats as { events: number }).events).toBeGreaterThan(0);
   });
 

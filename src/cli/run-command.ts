@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { storyTime, type Tone, tellStory } from '../report/story.js';
+import { storyTime, type Tone, tellStory, verdictTable } from '../report/story.js';
 import { compileScenario } from '../scenario/compile.js';
 import { ScenarioError } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
@@ -71,8 +71,7 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
   const started = performance.now();
   const run = runScenario(scenario, seed === undefined ? {} : { seed });
   const wallMs = performance.now() - started;
-  const failed = run.assertions.filter((a) => !a.passed);
-  const verdict = failed.length === 0 ? 'pass' : 'fail';
+  const { verdict } = run;
   if (options.json === true) {
     io.out(
       `${JSON.stringify({
@@ -80,7 +79,13 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
         seed: run.seed,
         traceHash: run.traceHash,
         verdict,
-        checks: [],
+        checks: run.checks.map((c) => ({
+          name: c.result.name,
+          status: c.result.status,
+          ...(c.expected === undefined ? {} : { expected: c.expected }),
+          met: c.met,
+          violations: c.result.violations,
+        })),
         assertions: run.assertions,
         stats: { events: run.events, simulatedMs: run.simulatedMs, wallMs: Math.round(wallMs * 1000) / 1000 },
       })}\n`,
@@ -95,11 +100,15 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
     for (const line of tellStory(run))
       io.out(`${chalk.dim(storyTime(line.time))} ${TONE[line.tone](chalk)(line.text)}\n`);
     io.out('\n');
+    for (const line of verdictTable(run)) io.out(`${line.ok ? line.text : chalk.red(line.text)}\n`);
+    io.out('\n');
   }
+  const checksMet = run.checks.filter((c) => c.met).length;
+  const assertionsMet = run.assertions.filter((a) => a.passed).length;
   io.out(
-    `${verdict === 'pass' ? chalk.green('PASS') : chalk.red('FAIL')} ${scenario.name} seed ${run.seed}: ${run.assertions.length - failed.length}/${run.assertions.length} expectations met, trace ${run.traceHash}, ${run.events} events, ${(run.simulatedMs / 1000).toFixed(0)} s simulated in ${wallMs.toFixed(0)} ms\n`,
+    `${verdict === 'pass' ? chalk.green('PASS') : chalk.red('FAIL')} ${scenario.name} seed ${run.seed}: checks ${checksMet}/${run.checks.length} as expected, assertions ${assertionsMet}/${run.assertions.length}; trace ${run.traceHash}, ${run.events} events, ${(run.simulatedMs / 1000).toFixed(0)} s simulated in ${wallMs.toFixed(0)} ms\n`,
   );
-  for (const a of failed)
+  for (const a of run.assertions.filter((x) => !x.passed))
     io.out(chalk.red(`  not met${a.line === undefined ? '' : ` (line ${a.line})`}: ${a.text}\n`));
   if (verdict === 'fail') io.out(`replay: kafka-sim run ${shown} --seed ${run.seed}\n`);
   return verdict === 'pass' ? 0 : 1;

@@ -133,6 +133,14 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
       streak.set(key, { error, time: record.time });
     }
   }
+  // What the checkers found, at the time each violation happened (the first few per checker).
+  for (const outcome of run.checks)
+    for (const violation of outcome.result.violations.slice(0, STORY_VIOLATIONS))
+      add(
+        violation.time,
+        `${outcome.result.name}: ${violation.message}`,
+        outcome.expected === 'violated' ? 'fact' : 'fault',
+      );
   const sends = new Map<string, { ok: number; fail: number; info: number; invoked: number }>();
   for (const op of run.cluster.clients.ops) {
     if (op.f !== 'send') continue;
@@ -153,6 +161,29 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
   return lines
     .sort((a, b) => a.time - b.time || a.order - b.order)
     .map(({ time, text, tone }) => ({ time, text, tone }));
+}
+
+const STORY_VIOLATIONS = 3;
+
+/**
+ * The verdict table: each checker, what the scenario expected of it and what it found, then each
+ * assertion. `ok` is false for a line that makes the run fail.
+ */
+export function verdictTable(run: ScenarioRun): { text: string; ok: boolean }[] {
+  const lines = [{ text: `${'check'.padEnd(22)}${'expected'.padEnd(10)}found`, ok: true }];
+  for (const c of run.checks) {
+    const found = c.result.status === 'holds' ? 'holds' : `violated (${c.result.violations.length})`;
+    lines.push({
+      text: `${c.result.name.padEnd(22)}${(c.expected ?? '-').padEnd(10)}${found}${c.met ? '' : '   <- not as expected'}`,
+      ok: c.met,
+    });
+  }
+  for (const a of run.assertions)
+    lines.push({
+      text: `${a.passed ? 'met    ' : 'NOT MET'} ${a.line === undefined ? 'final' : `line ${a.line}`}: ${a.text}`,
+      ok: a.passed,
+    });
+  return lines;
 }
 
 /** Acknowledged sends of a run, for summaries. */

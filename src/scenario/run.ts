@@ -1,3 +1,7 @@
+import { runChecks } from '../checks/run.js';
+import { snapshotCluster } from '../checks/snapshot.js';
+import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
+import { resolveProducerConfig } from '../clients/producer/config.js';
 import type { KafkaProducer } from '../clients/producer/producer.js';
 import { Cluster } from '../cluster/cluster.js';
 import { describeTopics } from '../kafka/admin/index.js';
@@ -28,6 +32,15 @@ export interface AssertionResult {
   readonly text: string;
 }
 
+/** A checker's verdict against what the scenario expects of it. */
+export interface CheckOutcome {
+  readonly result: CheckResult;
+  /** holds or violated, when the scenario says. */
+  readonly expected?: 'holds' | 'violated';
+  /** Met: as expected, or (with no checker expectations at all) the checker holds. */
+  readonly met: boolean;
+}
+
 export interface ScenarioRun {
   readonly scenario: CompiledScenario;
   readonly seed: number;
@@ -37,6 +50,9 @@ export interface ScenarioRun {
   readonly simulatedMs: number;
   readonly timeline: readonly TimelineEvent[];
   readonly assertions: readonly AssertionResult[];
+  readonly checks: readonly CheckOutcome[];
+  /** pass: every check outcome and every assertion met. */
+  readonly verdict: 'pass' | 'fail';
 }
 
 export interface RunOptions {
@@ -84,6 +100,8 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
   const result = cluster.world.runUntil(scenario.duration);
   for (const assertion of scenario.expectations.final ?? [])
     assertions.push(check(cluster, assertion, undefined));
+  const checks = judge(scenario, cluster);
+  const verdict = checks.every((c) => c.met) && assertions.every((a) => a.passed) ? 'pass' : 'fail';
   return {
     scenario,
     seed,
@@ -93,7 +111,40 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
     simulatedMs: scenario.duration / 1000,
     timeline,
     assertions,
+    checks,
+    verdict,
   };
+}
+
+/**
+ * Runs every checker over the run's histories and final state. The final state is quiescent when
+ * every broker and ZooKeeper server is up and the network is whole (then replicas must agree).
+ * A producer promised order with idempotence or one request in flight.
+ */
+function judge(scenario: CompiledScenario, cluster: Cluster): CheckOutcome[] {
+  const processesUp = [...cluster.brokerIds.map(brokerName), ...cluster.zookeeperNames].every(
+    (name) => cluster.world.state(name) === 'up',
+  );
+  const quiescent = processesUp && !cluster.world.network.isFaulty;
+  const producers: Record<string, { orderPromised: boolean }> = {};
+  for (const p of scenario.producers) {
+    const config = resolveProducerConfig(p.config);
+    producers[p.name] = { orderPromised: config.idempotent || config.guaranteeMessageOrder };
+  }
+  const results = runChecks({
+    clients: cluster.clients,
+    cluster: cluster.history,
+    final: snapshotCluster(cluster, { quiescent }),
+    producers,
+  });
+  const expectations = scenario.expectations as Readonly<Record<string, unknown>>;
+  const anyExpected = CHECK_NAMES.some((name) => expectations[name] !== undefined);
+  return results.map((result) => {
+    const expected = expectations[result.name] as 'holds' | 'violated' | undefined;
+    const met =
+      expected !== undefined ? result.status === expected : anyExpected || result.status === 'holds';
+    return { result, ...(expected === undefined ? {} : { expected }), met };
+  });
 }
 
 /** `broker 3` for broker-3, `zookeeper 1` for zookeeper-1, a client's own name otherwise. */
@@ -160,7 +211,10 @@ function apply(
         resume: 'resumed',
         isolate: 'isolated from the network',
       }[action.kind];
-      fault({ kind: action.kind, process }, `${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`);
+      fault(
+        { kind: action.kind, process },
+        `${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`,
+      );
       return;
     }
     case 'partition':

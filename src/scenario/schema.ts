@@ -1,3 +1,4 @@
+import { CHECK_NAMES } from '../checks/types.js';
 import { DEFAULT_PRODUCER_CONFIG } from '../clients/producer/config.js';
 import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { DURATION_PATTERN } from './duration.js';
@@ -232,21 +233,6 @@ const timelineEntry: JsonSchema = {
   minProperties: 2,
   maxProperties: 2,
 };
-
-export const CHECK_NAMES = [
-  'lost-write',
-  'duplicate',
-  'inconsistent-offsets',
-  'nonmonotonic-poll',
-  'poll-skip',
-  'G1a',
-  'unseen',
-  'reorder',
-  'replica-divergence',
-  'split-brain',
-  'hw-regression',
-  'group-exclusivity',
-] as const;
 
 const expectations: JsonSchema = {
   type: 'object',

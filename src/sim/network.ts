@@ -51,6 +51,13 @@ export class Network {
     this.kernel.record('link', `defaults ${describeSettings(settings)}`);
   }
 
+  /** Whether a partition, an isolation or a held link is in force (heal clears them all). */
+  get isFaulty(): boolean {
+    if (this.rules.length > 0) return true;
+    for (const link of this.kernel.links()) if (link.held) return true;
+    return false;
+  }
+
   get defaultLatency(): LatencyDistribution {
     return this.latency;
   }

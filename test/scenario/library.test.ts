@@ -25,6 +25,11 @@ describe('the scenario library', () => {
       const scenario = compileScenario(`scenarios/${file}`, readFileSync(new URL(file, folder), 'utf8'));
       const run = runScenario(scenario, { trace: 'faults' });
       expect(run.assertions.filter((a) => !a.passed).map((a) => a.text)).toEqual([]);
+      const unmet = run.checks
+        .filter((c) => !c.met)
+        .map((c) => `${c.result.name}: expected ${c.expected ?? 'holds'}, ${c.result.status}`);
+      expect(unmet).toEqual([]);
+      expect(run.verdict).toBe('pass');
     });
   }
 });
