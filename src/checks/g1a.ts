@@ -1,6 +1,6 @@
 import { factEvent, finalEvent, opEvent, result, violation } from './events.js';
-import { committedLog, partitionsByName, tp } from './final-state.js';
-import { historyIndex } from './history-index.js';
+import { committedLog, tp } from './final-state.js';
+import { historyIndex, truncationsOf } from './history-index.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
 
 /**
@@ -14,23 +14,19 @@ import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types
  */
 export function checkG1a(input: CheckInput): CheckResult {
   const { reads, failedByValue, sendInvokes } = historyIndex(input);
-  const partitions = partitionsByName(input.final);
+  const logs = new Map(input.final.partitions.map((p) => [tp(p.topic, p.partition), committedLog(p)]));
   const violations: Violation[] = [];
   for (const { poll, record } of reads) {
     const name = tp(record.topic, record.partition);
+    const failed = record.value === null ? undefined : failedByValue.get(record.value);
+    const log = logs.get(name);
+    const holds = log?.byOffset.get(record.offset);
+    const committed = log?.byOffset.has(record.offset) === true && holds === record.value;
+    if (failed === undefined && (log === undefined || committed)) continue;
     const what = `${poll.process} read ${name}@${record.offset} (${record.value ?? 'null'})`;
     const events: ViolationEvent[] = [opEvent(poll)];
-    input.cluster.facts.forEach((f, i) => {
-      if (
-        f.kind === 'truncate' &&
-        f.topic === record.topic &&
-        f.partition === record.partition &&
-        f.to <= record.offset &&
-        f.time >= poll.time
-      )
-        events.push(factEvent(f, i));
-    });
-    const failed = record.value === null ? undefined : failedByValue.get(record.value);
+    for (const t of truncationsOf(input, name, record.offset, poll.time))
+      events.push(factEvent(t.fact, t.index));
     if (failed !== undefined) {
       events.push(opEvent(failed));
       const invoke = sendInvokes.get(failed.id);
@@ -40,11 +36,7 @@ export function checkG1a(input: CheckInput): CheckResult {
       );
       continue;
     }
-    const p = partitions.get(name);
-    const log = p === undefined ? undefined : committedLog(p);
     if (log === undefined) continue;
-    const holds = log.byOffset.get(record.offset);
-    if (log.byOffset.has(record.offset) && holds === record.value) continue;
     events.push(finalEvent(input.final.time, record.topic, record.partition, log.leader));
     const now = log.byOffset.has(record.offset) ? `it holds ${holds ?? 'null'}` : `HW ${log.highWatermark}`;
     violations.push(

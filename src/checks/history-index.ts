@@ -1,4 +1,6 @@
 import type { ClientOp, PolledRecord, PollOp, SendOp } from '../history/client-history.js';
+import type { ReplicaFact } from '../history/cluster-history.js';
+import type { SimTime } from '../sim/time.js';
 import type { CheckInput } from './types.js';
 
 /** A send whose completion is `ok` with an offset: the broker acknowledged it (acks=0 gives -1: not). */
@@ -70,4 +72,39 @@ export function historyIndex(input: CheckInput): HistoryIndex {
     cache.set(input, index);
   }
   return index;
+}
+
+/** The 'truncate' facts of each partition ("topic-N"), with their indexes, in history order. */
+export function truncationsByPartition(
+  input: CheckInput,
+): ReadonlyMap<string, readonly { readonly fact: TruncateFact; readonly index: number }[]> {
+  let map = truncations.get(input);
+  if (map === undefined) {
+    const built = new Map<string, { fact: TruncateFact; index: number }[]>();
+    input.cluster.facts.forEach((fact, index) => {
+      if (fact.kind !== 'truncate') return;
+      const key = `${fact.topic}-${fact.partition}`;
+      const list = built.get(key);
+      if (list === undefined) built.set(key, [{ fact, index }]);
+      else list.push({ fact, index });
+    });
+    map = built;
+    truncations.set(input, map);
+  }
+  return map;
+}
+
+type TruncateFact = Extract<ReplicaFact, { kind: 'truncate' }>;
+const truncations = new WeakMap<CheckInput, Map<string, { fact: TruncateFact; index: number }[]>>();
+
+/** The truncations of `partition` that cut `offset` at or after `time`, as events. */
+export function truncationsOf(
+  input: CheckInput,
+  partition: string,
+  offset: number,
+  time: SimTime,
+): { readonly fact: TruncateFact; readonly index: number }[] {
+  return (truncationsByPartition(input).get(partition) ?? []).filter(
+    (t) => t.fact.to <= offset && t.fact.time >= time,
+  );
 }
