@@ -78,3 +78,15 @@ describe('kafka-sim run', () => {
     expect(run('--seed', 'x').status).toBe(2);
   });
 });
+
+describe('kafka-sim list', () => {
+  it('prints the library, one line per scenario', () => {
+    const result = spawnSync(process.execPath, [bin, 'list'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n').filter((l) => /^[a-z0-9-]+ {2,}\S/.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(13);
+    expect(result.stdout).toMatch(
+      /^follower-crash +A follower crashes while a producer writes with acks=all, and comes back\.$/m,
+    );
+  });
+});

@@ -30,14 +30,25 @@ export function buildProgram(): Command {
     .action(async (file: string | undefined, options: { seed?: string; json?: boolean; quiet?: boolean }) => {
       // Loaded on demand, so that --help stays fast.
       const { runCommand } = await import('./run-command.js');
-      exitCode = runCommand(file, options, {
-        out: (text) => void process.stdout.write(text),
-        err: (text) => void process.stderr.write(text),
-        isTTY: process.stdout.isTTY === true,
-        noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
-      });
+      exitCode = runCommand(file, options, processOutput());
+    });
+  program
+    .command('list')
+    .description('list the scenario library, one line per scenario')
+    .action(async () => {
+      const { listCommand } = await import('./list-command.js');
+      exitCode = listCommand(processOutput());
     });
   return program;
+}
+
+function processOutput() {
+  return {
+    out: (text: string) => void process.stdout.write(text),
+    err: (text: string) => void process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
+  };
 }
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
