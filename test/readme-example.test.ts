@@ -45,3 +45,18 @@ describe('README cluster example', () => {
     expect(committed.sort()).toEqual(acked.map((op) => op.record.value).sort());
   });
 });
+
+// The scenario file of README.md's "Scenario files", compiled and run as written.
+describe('README scenario example', () => {
+  it('is a valid scenario that meets its expectations', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { compileScenario } = await import('../src/scenario/compile.js');
+    const { runScenario } = await import('../src/scenario/run.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /## Scenario files[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const run = runScenario(compileScenario('README.md', block as string));
+    expect(run.assertions.every((a) => a.passed)).toBe(true);
+    expect(run.verdict).toBe('pass');
+  });
+});
