@@ -6,6 +6,7 @@ import { Cluster } from '../../src/cluster/cluster.js';
 import type { BrokerConfig, TruncationMode } from '../../src/kafka/config.js';
 import type { Fault } from '../../src/sim/fault.js';
 import { seconds } from '../../src/sim/time.js';
+import { fetchConsumer } from './fetch-consumer.js';
 
 interface Run {
   readonly seed: number;
@@ -15,6 +16,8 @@ interface Run {
   /** Records per second (300 records in all; default 20: the producer is still sending after 15 s). */
   readonly rate?: number;
   readonly faults: readonly { readonly at: number; readonly fault: Fault }[];
+  /** A consumer c1 reading t-0 from 2 s (see fetch-consumer.ts). */
+  readonly consumer?: boolean;
 }
 
 /**
@@ -42,6 +45,12 @@ function run(r: Run) {
     },
     seconds(2),
   );
+  if (r.consumer === true)
+    cluster.addClient(
+      'c1',
+      fetchConsumer({ history: cluster.clients, topic: 't', partition: 0, brokers: cluster.brokerIds }),
+      seconds(2),
+    );
   for (const f of r.faults) cluster.world.injectAt(seconds(f.at), f.fault);
   cluster.world.injectAt(seconds(40), { kind: 'heal' });
   cluster.world.at(seconds(60), () => {
@@ -117,10 +126,15 @@ describe('checkers over real producer runs', () => {
       producer: { acks: 1 },
       truncation: 'high-watermark',
       faults: leaderCrashAfterFollowers,
+      consumer: true,
     });
     expect(found).toBeDefined();
+    // the consumer read a record below the HW that the new leader no longer has: an aborted read
     expect(violated(found!.results)).toEqual(
-      expect.arrayContaining(['lost-write', 'inconsistent-offsets', 'replica-divergence']),
+      expect.arrayContaining(['lost-write', 'inconsistent-offsets', 'G1a', 'replica-divergence']),
+    );
+    expect(found!.results.find((r) => r.name === 'G1a')?.violations[0]?.message).toMatch(
+      /^G1a: c1 read t-0@\d+ \(p1-\d+\), which is not in the final committed log \(leader broker \d, it holds p1-\d+\)$/,
     );
     const divergence = found!.results.find((r) => r.name === 'replica-divergence')!;
     expect(divergence.violations[0]?.message).toMatch(
@@ -128,13 +142,37 @@ describe('checkers over real producer runs', () => {
     );
   });
 
-  it('the same crash with leader-epoch truncation (KIP-101): the writes are lost, the replicas agree', () => {
+  it('the same crash with leader-epoch truncation (KIP-101): the writes are lost, the replicas agree, nothing read was undone', () => {
     for (let seed = 1; seed <= 3; seed++) {
-      const names = violated(run({ seed, producer: { acks: 1 }, faults: leaderCrashAfterFollowers }).results);
-      expect(names).toContain('lost-write');
-      expect(names).not.toContain('replica-divergence');
-      expect(names).not.toContain('split-brain');
+      const names = violated(
+        run({ seed, producer: { acks: 1 }, faults: leaderCrashAfterFollowers, consumer: true }).results,
+      );
+      expect(names).toEqual(['lost-write', 'inconsistent-offsets', 'unseen']);
     }
+  });
+
+  it('a consumer reading through a lossy leader crash: its polls are monotonic, skip nothing, read nothing uncommitted; the lost writes are also unseen', () => {
+    const { results, input } = run({
+      seed: 1,
+      producer: { acks: 1 },
+      faults: leaderCrashAfterFollowers,
+      consumer: true,
+    });
+    const polled = input.clients.ops.filter(
+      (o) => o.f === 'poll' && o.type === 'ok' && (o.records?.length ?? 0) > 0,
+    );
+    expect(polled.length).toBeGreaterThan(10);
+    const names = violated(results);
+    expect(names).toEqual(expect.arrayContaining(['lost-write', 'unseen']));
+    expect(names).not.toContain('nonmonotonic-poll');
+    expect(names).not.toContain('poll-skip');
+    expect(names).not.toContain('G1a');
+    // every lost write is unseen (nobody could read it below a HW), and every unseen one was lost or in t-1
+    const lost = new Set(
+      results.find((r) => r.name === 'lost-write')!.violations.map((v) => v.message.split(' ')[3]),
+    );
+    const unseen = results.find((r) => r.name === 'unseen')!.violations.map((v) => v.message.split(' ')[4]);
+    for (const v of lost) expect(unseen).toContain(v);
   });
 
   it('acks=all, min.insync.replicas=2 and idempotence hold across random fault schedules', () => {
