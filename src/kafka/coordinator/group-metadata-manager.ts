@@ -151,7 +151,7 @@ export class GroupMetadataManager {
             })),
     };
     this.append(group.groupId, [groupMetadataRecord(group.groupId, value, this.nowMs)], (error) => {
-      done(mapStoreGroupError(error));
+      done(mapStoreError(error, 'group'));
     });
   }
 
@@ -197,7 +197,7 @@ export class GroupMetadataManager {
           else group.failPendingOffsetWrite(s.key, s.committed);
         }
       }
-      const mapped = mapStoreOffsetsError(error);
+      const mapped = mapStoreError(error, 'offsets');
       done(offsets.map((o) => ({ topic: o.topic, partition: o.partition, error: mapped })));
     });
   }
@@ -395,8 +395,11 @@ export class GroupMetadataManager {
   }
 }
 
-/** GroupMetadataManager.storeGroup's mapping of append errors. */
-function mapStoreGroupError(error: ErrorName): ErrorName {
+/**
+ * GroupMetadataManager's mapping of append errors for storeGroup and storeOffsets: they differ only
+ * in a timeout, which a group store answers as REBALANCE_IN_PROGRESS and an offset store keeps.
+ */
+function mapStoreError(error: ErrorName, store: 'group' | 'offsets'): ErrorName {
   switch (error) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
@@ -405,21 +408,7 @@ function mapStoreGroupError(error: ErrorName): ErrorName {
     case 'NOT_LEADER_OR_FOLLOWER':
       return 'NOT_COORDINATOR';
     case 'REQUEST_TIMED_OUT':
-      return 'REBALANCE_IN_PROGRESS';
-    default:
-      return error;
-  }
-}
-
-/** GroupMetadataManager.storeOffsets's mapping of append errors (a timeout stays REQUEST_TIMED_OUT). */
-function mapStoreOffsetsError(error: ErrorName): ErrorName {
-  switch (error) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-      return 'NOT_COORDINATOR';
+      return store === 'group' ? 'REBALANCE_IN_PROGRESS' : error;
     default:
       return error;
   }
