@@ -15,7 +15,7 @@ export { checkHwRegression } from './hw-regression.js';
 export { checkInconsistentOffsets } from './inconsistent-offsets.js';
 export { checkLostWrite } from './lost-write.js';
 export { checkNonmonotonicPoll, checkPollSkip } from './poll-order.js';
-export { checkReorder } from './reorder.js';
+export { checkReorder, producerPromise } from './reorder.js';
 export { checkReplicaDivergence } from './replica-divergence.js';
 export { CHECKERS, runChecks, violated } from './run.js';
 export { type FinalStateSource, snapshotCluster, snapshotFinalState } from './snapshot.js';

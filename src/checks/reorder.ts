@@ -1,7 +1,8 @@
+import type { ResolvedProducerConfig } from '../clients/producer/config.js';
 import { finalEvent, opEvent, result, violation } from './events.js';
 import { committedLog, partitionsByName, tp } from './final-state.js';
 import { type AckedSend, historyIndex } from './history-index.js';
-import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
+import type { CheckInput, CheckResult, ProducerPromise, Violation, ViolationEvent } from './types.js';
 
 /**
  * `reorder` (kafka-sim's; Jepsen's nonmonotonic-send is the per-process cousin): for one producer
@@ -57,3 +58,8 @@ export function checkReorder(input: CheckInput): CheckResult {
   }
   return result('reorder', violations);
 }
+
+/** What a producer with this configuration promised: order with idempotence or one request in flight. */
+export const producerPromise = (config: ResolvedProducerConfig): ProducerPromise => ({
+  orderPromised: config.idempotent || config.guaranteeMessageOrder,
+});

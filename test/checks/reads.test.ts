@@ -118,16 +118,17 @@ describe('G1a', () => {
 });
 
 describe('unseen', () => {
-  it('holds when every acknowledged record of a consumed topic was polled, and for topics nobody consumes', () => {
+  it('holds when every acknowledged record of a consumed partition was polled, and for partitions nobody consumes', () => {
     const s = new Scenario();
     s.send('p1', 'a', { type: 'ok', partition: 0, offset: 0 });
     s.send('p1', 'b', { type: 'info', partition: 0 }); // indeterminate
     s.send('p1', 'u', { type: 'ok', partition: 0, offset: 0 }, { topic: 'other' }); // nobody reads `other`
+    s.send('p1', 'v', { type: 'ok', partition: 1, offset: 0 }); // nobody reads t-1
     s.poll('c1', [[0, 0, 'a']]);
     expect(checkUnseen(s.input(finalState([{ replicas: healthy(['a']) }]))).status).toBe('holds');
   });
 
-  it('fires for an acknowledged record no poll returned, in a topic a consumer was assigned', () => {
+  it('fires for an acknowledged record no poll returned, in a partition a consumer was assigned', () => {
     const s = new Scenario();
     s.assigned('c1', 'g', 'm1', 1, ['t-0']);
     const send = s.send('p1', 'a', { type: 'ok', partition: 0, offset: 0 });
