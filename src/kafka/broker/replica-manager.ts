@@ -597,7 +597,9 @@ export class ReplicaManager {
     };
     const partition = this.partitions.get(tpKey(p.topic, p.partition));
     if (partition === undefined || !partition.isLeader) return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
-    if (p.currentLeaderEpoch < partition.leaderEpoch) return { ...base, error: 'FENCED_LEADER_EPOCH' };
+    // Partition.checkCurrentLeaderEpoch: -1 (NO_PARTITION_LEADER_EPOCH, an old client) skips the check.
+    if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch)
+      return { ...base, error: 'FENCED_LEADER_EPOCH' };
     if (p.currentLeaderEpoch > partition.leaderEpoch) return { ...base, error: 'UNKNOWN_LEADER_EPOCH' };
     if (replicaId >= 0 && !partition.replicas.includes(replicaId))
       return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
