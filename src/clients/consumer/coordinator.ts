@@ -1,0 +1,778 @@
+import type { ClientHistory } from '../../history/client-history.js';
+import type { ErrorName } from '../../kafka/errors.js';
+import type {
+  ConsumerSubscription,
+  JoinGroupResponse,
+  SyncGroupRequest,
+  TopicPartition,
+} from '../../kafka/protocol.js';
+import type { TimerHandle } from '../../sim/process.js';
+import {
+  type AssignmentStrategy,
+  assignPartitions,
+  formatTopicPartition,
+  parseTopicPartition,
+} from '../assignors/index.js';
+import { type ConsumerConfig, rebalanceProtocol } from './config.js';
+import type { ConsumerMetadata } from './metadata.js';
+import type { ExponentialBackoff, NetworkClient, RequestFailure, Timers } from './network.js';
+import { type SubscriptionState, sortPartitions } from './subscription.js';
+
+export type MemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
+
+interface Generation {
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly protocolName: string | null;
+}
+const NO_GENERATION: Generation = { generationId: -1, memberId: '', protocolName: null };
+
+export interface OffsetToCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly leaderEpoch: number;
+}
+
+export type CommitOutcome =
+  | { readonly type: 'ok' }
+  | { readonly type: 'fail' | 'info'; readonly error: string };
+
+/** Who records: the history, the process name and the clock. */
+export interface Recorder {
+  readonly history: ClientHistory;
+  readonly process: string;
+  readonly now: () => number;
+}
+
+const COORDINATOR_GONE: ReadonlySet<ErrorName> = new Set<ErrorName>([
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+]);
+
+/**
+ * The group member (AbstractCoordinator + ConsumerCoordinator, classic protocol): coordinator
+ * discovery, JoinGroup/SyncGroup with KIP-394's member id round, the leader's assignment, the
+ * heartbeat "thread" (timers for heartbeat.interval.ms from the send, the session timer and the
+ * poll timer), eager and cooperative revocation, commits and OffsetFetch.
+ */
+export class ConsumerCoordinator {
+  state: MemberState = 'UNJOINED';
+  generation: Generation = NO_GENERATION;
+  coordinator: number | null = null;
+  private findInFlight = false;
+  private findAttempts = 0;
+  private rejoinNeeded = true;
+  private rejoinReason = 'initial join';
+  private needsJoinPrepare = true;
+  private prepareInFlight = false;
+  private prepareCommitted = false;
+  private joinInFlight = false;
+  private syncInFlight = false;
+  private joinRetryAtMs = 0;
+  private joinAttempts = 0;
+  private pendingLeader: JoinGroupResponse | undefined;
+  private lastGeneration = -1;
+  private readonly protocol: 'EAGER' | 'COOPERATIVE';
+  /** The eager StickyAssignor's memory of its last assignment (its userData). */
+  private sticky: { partitions: TopicPartition[]; generation: number } = { partitions: [], generation: -1 };
+  // heartbeat thread
+  private heartbeatTimer: TimerHandle | undefined;
+  private heartbeatInFlight = false;
+  private heartbeatFailures = 0;
+  private nextHeartbeatMs = 0;
+  private sessionResetMs = 0;
+  lastPollMs = 0;
+  pollPending = false;
+  nextAutoCommitMs: number;
+  private readonly offsetFetchInFlight = new Set<string>();
+  private offsetFetchRetryAtMs = 0;
+  private offsetFetchAttempts = 0;
+  /** A fatal group error for poll to throw once. */
+  pendingError: string | undefined;
+  /** Something happened that a waiting poll or commit may want. */
+  onProgress: () => void = () => {};
+
+  constructor(
+    private readonly config: ConsumerConfig,
+    private readonly groupId: string,
+    /** The subscribed topics, or null for a manually assigned consumer (no membership). */
+    private readonly topics: readonly string[] | null,
+    private readonly subscriptions: SubscriptionState,
+    private readonly metadata: ConsumerMetadata,
+    private readonly network: NetworkClient,
+    private readonly timers: Timers,
+    private readonly backoff: ExponentialBackoff,
+    private readonly recorder: Recorder,
+  ) {
+    this.protocol = rebalanceProtocol(config);
+    this.nextAutoCommitMs = timers.nowMs + config['auto.commit.interval.ms'];
+    if (topics === null) this.rejoinNeeded = false;
+  }
+
+  private get now(): number {
+    return this.timers.nowMs;
+  }
+
+  get isStable(): boolean {
+    return this.state === 'STABLE';
+  }
+
+  // ---- coordinator discovery -------------------------------------------------------------------
+
+  lookupCoordinator(): void {
+    if (this.coordinator !== null || this.findInFlight) return;
+    this.findInFlight = true;
+    const retry = () => {
+      this.findInFlight = false;
+      this.timers.after(this.backoff.backoff(this.findAttempts++), 'find-coordinator-backoff', () => {
+        this.lookupCoordinator();
+        this.onProgress();
+      });
+    };
+    this.network.send(
+      this.metadata.leastLoadedNode(),
+      'data',
+      (correlationId) => ({ type: 'FindCoordinator', correlationId, key: this.groupId }),
+      'FindCoordinatorResponse',
+      this.config['request.timeout.ms'],
+      (r) => {
+        if (r.error !== 'NONE' || r.nodeId < 0) return retry();
+        this.findInFlight = false;
+        this.findAttempts = 0;
+        this.coordinator = r.nodeId;
+        this.scheduleHeartbeat();
+        this.onProgress();
+      },
+      retry,
+    );
+  }
+
+  /** AbstractCoordinator.markCoordinatorUnknown: forget it and drop its connection's requests. */
+  markCoordinatorUnknown(_why: string): void {
+    const node = this.coordinator;
+    if (node === null) return;
+    this.coordinator = null;
+    this.network.abandonCoordinator(node);
+    this.scheduleHeartbeat();
+  }
+
+  // ---- ConsumerCoordinator.poll ----------------------------------------------------------------
+
+  /** One step of ConsumerCoordinator.poll: discovery, (re)join, auto-commit. */
+  poll(): void {
+    if (this.topics === null) {
+      this.maybeAutoCommit();
+      return;
+    }
+    if (this.coordinator === null) {
+      this.lookupCoordinator();
+      return; // no auto-commit without a coordinator
+    }
+    if (this.rejoinNeeded || this.state !== 'STABLE') this.ensureActiveGroup();
+    this.maybeAutoCommit();
+  }
+
+  requestRejoin(reason: string): void {
+    this.rejoinNeeded = true;
+    this.rejoinReason = reason;
+  }
+
+  private ensureActiveGroup(): void {
+    if (this.joinInFlight || this.syncInFlight || this.prepareInFlight) return;
+    if (this.pendingLeader !== undefined) {
+      this.onLeaderElected(this.pendingLeader);
+      return;
+    }
+    if (this.state === 'STABLE' && !this.rejoinNeeded) return;
+    if (this.now < this.joinRetryAtMs) {
+      this.timers.after(this.joinRetryAtMs - this.now, 'join-backoff', () => this.onProgress());
+      return;
+    }
+    if (this.needsJoinPrepare) {
+      // ConsumerCoordinator.onJoinPrepare: auto-commit (and wait for it) before revoking.
+      if (this.config['enable.auto.commit'] && !this.prepareCommitted) {
+        const offsets = this.subscriptions.allConsumed();
+        if (this.protocol === 'EAGER') this.subscriptions.markPendingRevocation();
+        if (offsets.length > 0 && this.state === 'STABLE') {
+          this.prepareInFlight = true;
+          this.commit(offsets, 'sync', this.config['max.poll.interval.ms'], () => {
+            this.prepareInFlight = false;
+            this.prepareCommitted = true;
+            this.onProgress();
+          });
+          return;
+        }
+      }
+      this.needsJoinPrepare = false;
+      this.prepareCommitted = false;
+      this.revokeBeforeJoin();
+      this.recorder.history.recordMember({
+        kind: 'joining',
+        group: this.groupId,
+        memberId: this.generation.memberId,
+        reason: this.rejoinReason,
+        time: this.recorder.now(),
+        process: this.recorder.process,
+      });
+    }
+    this.sendJoinGroup();
+  }
+
+  private revokeBeforeJoin(): void {
+    const owned = this.subscriptions.assignedKeys();
+    const fact = (kind: 'revoked' | 'lost') =>
+      this.recorder.history.recordMember({
+        kind,
+        group: this.groupId,
+        memberId: this.generation.memberId,
+        generation: this.lastGeneration,
+        partitions: owned,
+        time: this.recorder.now(),
+        process: this.recorder.process,
+      });
+    if (this.generation.generationId === -1 || this.generation.memberId === '') {
+      // "Giving away all assigned partitions as lost since generation/memberID has been reset"
+      if (owned.length > 0) fact('lost');
+      this.subscriptions.assign([]);
+    } else if (this.protocol === 'EAGER') {
+      if (owned.length > 0) fact('revoked');
+      this.subscriptions.assign([]);
+    }
+    // COOPERATIVE keeps what it owns (the subscription never changes here).
+  }
+
+  private subscriptionFor(name: AssignmentStrategy): ConsumerSubscription {
+    const topics = [...(this.topics ?? [])];
+    if (name === 'sticky')
+      return { topics, ownedPartitions: this.sticky.partitions, generationId: this.sticky.generation };
+    const owned = sortPartitions(this.subscriptions.assigned()).map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+    }));
+    return { topics, ownedPartitions: owned, generationId: this.generation.generationId };
+  }
+
+  private sendJoinGroup(): void {
+    const node = this.coordinator;
+    if (node === null) return;
+    this.state = 'PREPARING_REBALANCE';
+    this.rejoinNeeded = true;
+    this.joinInFlight = true;
+    this.cancelHeartbeat();
+    this.network.send(
+      node,
+      'coordinator',
+      (correlationId) => ({
+        type: 'JoinGroup',
+        correlationId,
+        groupId: this.groupId,
+        sessionTimeoutMs: this.config['session.timeout.ms'],
+        rebalanceTimeoutMs: this.config['max.poll.interval.ms'],
+        memberId: this.generation.memberId,
+        protocolType: 'consumer',
+        protocols: this.config['partition.assignment.strategy'].map((name) => ({
+          name,
+          metadata: this.subscriptionFor(name),
+        })),
+        reason: this.rejoinReason,
+      }),
+      'JoinGroupResponse',
+      // AbstractCoordinator: max(request.timeout.ms, rebalance timeout + JOIN_GROUP_TIMEOUT_LAPSE)
+      Math.max(this.config['request.timeout.ms'], this.config['max.poll.interval.ms'] + 5000),
+      (r) => {
+        this.joinInFlight = false;
+        this.handleJoinResponse(r);
+        this.onProgress();
+      },
+      (why) => {
+        this.joinInFlight = false;
+        this.markCoordinatorUnknown(`JoinGroup ${why}`);
+        this.onProgress();
+      },
+    );
+  }
+
+  private retryJoinLater(): void {
+    this.joinRetryAtMs = this.now + this.backoff.backoff(this.joinAttempts++);
+  }
+
+  private handleJoinResponse(r: JoinGroupResponse): void {
+    switch (r.error) {
+      case 'NONE':
+        if (this.state !== 'PREPARING_REBALANCE') return;
+        this.joinAttempts = 0;
+        this.generation = {
+          generationId: r.generationId,
+          memberId: r.memberId,
+          protocolName: r.protocolName,
+        };
+        this.state = 'COMPLETING_REBALANCE';
+        this.enableHeartbeat();
+        if (r.leader === r.memberId) this.onLeaderElected(r);
+        else this.sendSyncGroup([]);
+        return;
+      case 'MEMBER_ID_REQUIRED':
+        this.generation = { ...this.generation, memberId: r.memberId };
+        return;
+      case 'UNKNOWN_MEMBER_ID':
+        this.resetGeneration(true, 'JoinGroup UNKNOWN_MEMBER_ID');
+        return;
+      case 'ILLEGAL_GENERATION':
+        this.resetGeneration(false, 'JoinGroup ILLEGAL_GENERATION');
+        return;
+      case 'REBALANCE_IN_PROGRESS':
+        return;
+      case 'COORDINATOR_NOT_AVAILABLE':
+      case 'NOT_COORDINATOR':
+        this.markCoordinatorUnknown(`JoinGroup ${r.error}`);
+        return;
+      case 'COORDINATOR_LOAD_IN_PROGRESS':
+        this.retryJoinLater();
+        return;
+      default:
+        this.pendingError = `${r.error} in JoinGroup`;
+        this.retryJoinLater();
+    }
+  }
+
+  /** ConsumerCoordinator.onLeaderElected: the leader runs the group's assignor. */
+  private onLeaderElected(r: JoinGroupResponse): void {
+    const strategy = r.protocolName as AssignmentStrategy;
+    const subs: Record<string, { topics: string[]; ownedPartitions: string[]; generation: number }> = {};
+    const topics = new Set<string>();
+    for (const m of r.members) {
+      subs[m.memberId] = {
+        topics: [...m.metadata.topics],
+        ownedPartitions: m.metadata.ownedPartitions.map(formatTopicPartition),
+        generation: m.metadata.generationId,
+      };
+      for (const t of m.metadata.topics) topics.add(t);
+    }
+    const counts: Record<string, number> = {};
+    for (const t of topics) {
+      const c = this.metadata.partitionCount(t);
+      if (c === undefined) {
+        this.pendingLeader = r; // wait for the metadata of every subscribed topic
+        this.metadata.addTopics(topics);
+        return;
+      }
+      counts[t] = c;
+    }
+    this.pendingLeader = undefined;
+    const result = assignPartitions(strategy, counts, subs);
+    this.sendSyncGroup(
+      r.members.map((m) => ({
+        memberId: m.memberId,
+        assignment: { partitions: (result[m.memberId] ?? []).map(parseTopicPartition) },
+      })),
+    );
+  }
+
+  private sendSyncGroup(assignments: SyncGroupRequest['assignments']): void {
+    const node = this.coordinator;
+    if (node === null) return;
+    const generation = this.generation;
+    this.syncInFlight = true;
+    this.network.send(
+      node,
+      'coordinator',
+      (correlationId) => ({
+        type: 'SyncGroup',
+        correlationId,
+        groupId: this.groupId,
+        generationId: generation.generationId,
+        memberId: generation.memberId,
+        protocolName: generation.protocolName,
+        assignments,
+      }),
+      'SyncGroupResponse',
+      this.config['request.timeout.ms'],
+      (r) => {
+        this.syncInFlight = false;
+        if (this.generation !== generation) return;
+        if (r.error === 'NONE') {
+          if (this.state === 'COMPLETING_REBALANCE') this.onJoinComplete(r.assignment.partitions, node);
+        } else if (r.error === 'REBALANCE_IN_PROGRESS') this.requestRejoin('SyncGroup REBALANCE_IN_PROGRESS');
+        else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
+        else if (r.error === 'ILLEGAL_GENERATION')
+          this.resetGeneration(false, 'SyncGroup ILLEGAL_GENERATION');
+        else if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`SyncGroup ${r.error}`);
+        else this.retryJoinLater();
+        if (r.error !== 'NONE') this.state = this.state === 'UNJOINED' ? 'UNJOINED' : 'PREPARING_REBALANCE';
+        this.onProgress();
+      },
+      (why) => {
+        this.syncInFlight = false;
+        if (this.state === 'COMPLETING_REBALANCE') this.state = 'PREPARING_REBALANCE';
+        this.markCoordinatorUnknown(`SyncGroup ${why}`);
+        this.onProgress();
+      },
+    );
+  }
+
+  /** ConsumerCoordinator.onJoinComplete. */
+  private onJoinComplete(assigned: readonly TopicPartition[], coordinator: number): void {
+    this.state = 'STABLE';
+    this.rejoinNeeded = false;
+    this.needsJoinPrepare = true;
+    const owned = this.subscriptions.assignedKeys();
+    const assignedKeys = assigned.map(formatTopicPartition);
+    if (this.protocol === 'COOPERATIVE') {
+      const revoked = owned.filter((k) => !assignedKeys.includes(k));
+      if (revoked.length > 0) {
+        this.recorder.history.recordMember({
+          kind: 'revoked',
+          group: this.groupId,
+          memberId: this.generation.memberId,
+          generation: this.lastGeneration,
+          partitions: revoked,
+          time: this.recorder.now(),
+          process: this.recorder.process,
+        });
+        this.requestRejoin('need to revoke partitions and re-join');
+      }
+    }
+    this.subscriptions.assign(assigned);
+    this.lastGeneration = this.generation.generationId;
+    this.sticky = { partitions: [...assigned], generation: this.generation.generationId };
+    this.nextAutoCommitMs = this.now + this.config['auto.commit.interval.ms'];
+    this.recorder.history.recordMember({
+      kind: 'assigned',
+      group: this.groupId,
+      memberId: this.generation.memberId,
+      generation: this.generation.generationId,
+      partitions: assignedKeys,
+      coordinator,
+      time: this.recorder.now(),
+      process: this.recorder.process,
+    });
+  }
+
+  /** AbstractCoordinator.resetStateAndGeneration (+ requestRejoin). */
+  private resetGeneration(resetMemberId: boolean, reason: string): void {
+    this.generation = resetMemberId
+      ? NO_GENERATION
+      : { ...NO_GENERATION, memberId: this.generation.memberId };
+    this.state = 'UNJOINED';
+    if (!this.prepareInFlight) this.needsJoinPrepare = true;
+    this.requestRejoin(reason);
+    this.cancelHeartbeat();
+  }
+
+  /** AbstractCoordinator.maybeLeaveGroup: a dynamic member sends LeaveGroup, then forgets its generation. */
+  maybeLeaveGroup(reason: string): void {
+    const node = this.coordinator;
+    if (node !== null && this.state !== 'UNJOINED' && this.generation.memberId !== '') {
+      const memberId = this.generation.memberId;
+      this.network.send(
+        node,
+        'coordinator',
+        (correlationId) => ({
+          type: 'LeaveGroup',
+          correlationId,
+          groupId: this.groupId,
+          members: [{ memberId, reason }],
+        }),
+        'LeaveGroupResponse',
+        this.config['request.timeout.ms'],
+        () => {},
+        () => {},
+      );
+    }
+    this.resetGeneration(true, reason);
+  }
+
+  // ---- heartbeat thread (AbstractCoordinator.HeartbeatThread, Heartbeat) -------------------------
+
+  private enableHeartbeat(): void {
+    this.sessionResetMs = this.now;
+    this.nextHeartbeatMs = this.now + this.config['heartbeat.interval.ms'];
+    this.heartbeatFailures = 0;
+    this.scheduleHeartbeat();
+  }
+
+  private cancelHeartbeat(): void {
+    this.timers.cancel(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  /** Sets the thread's next wake-up: the next heartbeat, the session deadline or the poll deadline. */
+  scheduleHeartbeat(): void {
+    this.cancelHeartbeat();
+    if (this.state !== 'STABLE' && this.state !== 'COMPLETING_REBALANCE') return;
+    let at: number;
+    if (this.coordinator === null) at = this.now + this.config['retry.backoff.ms'];
+    else {
+      at = this.sessionResetMs + this.config['session.timeout.ms'];
+      if (!this.heartbeatInFlight) at = Math.min(at, this.nextHeartbeatMs);
+      if (!this.pollPending) at = Math.min(at, this.lastPollMs + this.config['max.poll.interval.ms']);
+    }
+    this.heartbeatTimer = this.timers.after(at - this.now, 'heartbeat', () => {
+      this.heartbeatTimer = undefined;
+      this.heartbeatTick();
+      this.onProgress();
+    });
+  }
+
+  private heartbeatTick(): void {
+    if (this.state !== 'STABLE' && this.state !== 'COMPLETING_REBALANCE') return;
+    if (this.coordinator === null) this.lookupCoordinator();
+    else if (this.now - this.sessionResetMs >= this.config['session.timeout.ms'])
+      this.markCoordinatorUnknown('session timed out without receiving a heartbeat response');
+    else if (!this.pollPending && this.now - this.lastPollMs >= this.config['max.poll.interval.ms']) {
+      // AbstractCoordinator.handlePollTimeoutExpiry
+      this.maybeLeaveGroup('consumer poll timeout has expired.');
+      return;
+    } else if (!this.heartbeatInFlight && this.now >= this.nextHeartbeatMs)
+      this.sendHeartbeat(this.coordinator);
+    this.scheduleHeartbeat();
+  }
+
+  private sendHeartbeat(node: number): void {
+    const generation = this.generation;
+    this.heartbeatInFlight = true;
+    this.nextHeartbeatMs = this.now + this.config['heartbeat.interval.ms'];
+    const fail = () => {
+      this.nextHeartbeatMs = this.now + this.backoff.backoff(this.heartbeatFailures++);
+    };
+    this.network.send(
+      node,
+      'coordinator',
+      (correlationId) => ({
+        type: 'Heartbeat',
+        correlationId,
+        groupId: this.groupId,
+        generationId: generation.generationId,
+        memberId: generation.memberId,
+      }),
+      'HeartbeatResponse',
+      this.config['request.timeout.ms'],
+      (r) => {
+        this.heartbeatInFlight = false;
+        if (r.error === 'NONE' || r.error === 'REBALANCE_IN_PROGRESS') {
+          this.sessionResetMs = this.now;
+          this.heartbeatFailures = 0;
+          if (r.error === 'REBALANCE_IN_PROGRESS' && this.state === 'STABLE')
+            this.requestRejoin('group is already rebalancing');
+        } else if (r.error === 'UNKNOWN_MEMBER_ID' || r.error === 'ILLEGAL_GENERATION') {
+          if (this.generation === generation)
+            this.resetGeneration(r.error === 'UNKNOWN_MEMBER_ID', `Heartbeat ${r.error}`);
+        } else if (COORDINATOR_GONE.has(r.error)) {
+          this.markCoordinatorUnknown(`Heartbeat ${r.error}`);
+          fail();
+        } else fail();
+        this.scheduleHeartbeat();
+        this.onProgress();
+      },
+      (why) => {
+        this.heartbeatInFlight = false;
+        this.markCoordinatorUnknown(`Heartbeat ${why}`);
+        fail();
+        this.scheduleHeartbeat();
+      },
+    );
+  }
+
+  /** The poll timer restarts (AbstractCoordinator.pollHeartbeat). */
+  pollHeartbeat(pending: boolean): void {
+    this.lastPollMs = this.now;
+    this.pollPending = pending;
+    if (this.heartbeatTimer !== undefined || this.state === 'STABLE' || this.state === 'COMPLETING_REBALANCE')
+      this.scheduleHeartbeat();
+  }
+
+  // ---- commits ---------------------------------------------------------------------------------
+
+  /** ConsumerCoordinator.maybeAutoCommitOffsetsAsync. */
+  private maybeAutoCommit(): void {
+    if (!this.config['enable.auto.commit'] || this.now < this.nextAutoCommitMs) return;
+    this.nextAutoCommitMs = this.now + this.config['auto.commit.interval.ms'];
+    const offsets = this.subscriptions.allConsumed();
+    if (offsets.length === 0) return;
+    this.commit(offsets, 'async', this.config['request.timeout.ms'], (outcome) => {
+      if (outcome.type !== 'ok' && outcome.error.startsWith('Retriable'))
+        this.nextAutoCommitMs = this.now + this.config['retry.backoff.ms'];
+    });
+  }
+
+  /**
+   * Commits `offsets` (commitSync: retried on retriable errors until `timeoutMs`; commitAsync: one
+   * attempt once the coordinator is known). Recorded in the history as invoke then ok, fail (it
+   * certainly did not happen) or info (it may have).
+   */
+  commit(
+    offsets: readonly OffsetToCommit[],
+    kind: 'sync' | 'async',
+    timeoutMs: number,
+    done: (outcome: CommitOutcome) => void,
+  ): void {
+    const deadline = this.now + timeoutMs;
+    const group = this.topics !== null;
+    const id = this.recorder.history.invoke('commit', this.recorder.process, this.recorder.now(), {
+      group: this.groupId,
+      generation: group ? this.generation.generationId : -1,
+      memberId: group ? this.generation.memberId : '',
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+    });
+    let maybeApplied = false;
+    let attempts = 0;
+    let finished = false;
+    const finish = (outcome: CommitOutcome, generation: Generation) => {
+      if (finished) return;
+      finished = true;
+      const type = outcome.type === 'fail' && maybeApplied ? 'info' : outcome.type;
+      this.recorder.history.complete(id, 'commit', type, this.recorder.process, this.recorder.now(), {
+        group: this.groupId,
+        generation: generation.generationId,
+        memberId: generation.memberId,
+        offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        ...(outcome.type === 'ok' ? {} : { error: outcome.error }),
+      });
+      done(type === outcome.type ? outcome : { type: 'info', error: (outcome as { error: string }).error });
+    };
+    const retriable = (error: string, generation: Generation) => {
+      const wait = this.backoff.backoff(attempts++);
+      if (kind === 'sync' && this.now + wait < deadline) this.timers.after(wait, 'commit-backoff', attempt);
+      else
+        finish(
+          {
+            type: maybeApplied ? 'info' : 'fail',
+            error: kind === 'sync' ? 'TimeoutException' : `RetriableCommitFailedException: ${error}`,
+          },
+          generation,
+        );
+    };
+    const attempt = (): void => {
+      if (finished) return;
+      const generation = group ? this.generation : NO_GENERATION;
+      if (group && this.state !== 'STABLE') {
+        const rebalancing = this.state === 'PREPARING_REBALANCE' || this.state === 'COMPLETING_REBALANCE';
+        finish(
+          { type: 'fail', error: rebalancing ? 'RebalanceInProgressException' : 'CommitFailedException' },
+          generation,
+        );
+        return;
+      }
+      const node = this.coordinator;
+      if (node === null) {
+        this.lookupCoordinator();
+        if (this.now >= deadline) retriable('COORDINATOR_NOT_AVAILABLE', generation);
+        else
+          this.timers.after(
+            Math.min(this.config['retry.backoff.ms'], deadline - this.now),
+            'commit-wait-coordinator',
+            attempt,
+          );
+        return;
+      }
+      this.network.send(
+        node,
+        'coordinator',
+        (correlationId) => ({
+          type: 'OffsetCommit',
+          correlationId,
+          groupId: this.groupId,
+          generationId: generation.generationId,
+          memberId: generation.memberId,
+          partitions: offsets.map((o) => ({
+            topic: o.topic,
+            partition: o.partition,
+            committedOffset: o.offset,
+            committedLeaderEpoch: o.leaderEpoch,
+          })),
+        }),
+        'OffsetCommitResponse',
+        this.config['request.timeout.ms'],
+        (r) => {
+          const error = r.partitions.find((p) => p.error !== 'NONE')?.error ?? 'NONE';
+          if (error === 'NONE') finish({ type: 'ok' }, generation);
+          else if (COORDINATOR_GONE.has(error)) {
+            this.markCoordinatorUnknown(`OffsetCommit ${error}`);
+            retriable(error, generation);
+          } else if (error === 'REQUEST_TIMED_OUT') {
+            maybeApplied = true;
+            this.markCoordinatorUnknown('OffsetCommit REQUEST_TIMED_OUT');
+            retriable(error, generation);
+          } else if (error === 'COORDINATOR_LOAD_IN_PROGRESS' || error === 'UNKNOWN_TOPIC_OR_PARTITION')
+            retriable(error, generation);
+          else if (error === 'REBALANCE_IN_PROGRESS') {
+            this.requestRejoin('OffsetCommit REBALANCE_IN_PROGRESS');
+            finish({ type: 'fail', error: 'RebalanceInProgressException' }, generation);
+          } else if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION') {
+            if (this.generation === generation)
+              this.resetGeneration(error === 'UNKNOWN_MEMBER_ID', `OffsetCommit ${error}`);
+            finish({ type: 'fail', error: 'CommitFailedException' }, generation);
+          } else finish({ type: 'fail', error }, generation);
+          this.onProgress();
+        },
+        (why: RequestFailure) => {
+          maybeApplied = true;
+          this.markCoordinatorUnknown(`OffsetCommit ${why}`);
+          retriable(why, generation);
+          this.onProgress();
+        },
+      );
+    };
+    attempt();
+  }
+
+  // ---- committed offsets for new partitions (ConsumerCoordinator.refreshCommittedOffsetsIfNeeded) --
+
+  refreshCommittedOffsets(): void {
+    const wanted = this.subscriptions
+      .assigned()
+      .filter((p) => p.state === 'initializing' && !this.offsetFetchInFlight.has(p.key));
+    if (wanted.length === 0 || this.now < this.offsetFetchRetryAtMs) return;
+    const node = this.coordinator;
+    if (node === null) {
+      this.lookupCoordinator();
+      return;
+    }
+    for (const p of wanted) this.offsetFetchInFlight.add(p.key);
+    const settle = () => {
+      for (const p of wanted) this.offsetFetchInFlight.delete(p.key);
+    };
+    const retry = () => {
+      this.offsetFetchRetryAtMs = this.now + this.backoff.backoff(this.offsetFetchAttempts++);
+      this.timers.after(this.offsetFetchRetryAtMs - this.now, 'offset-fetch-backoff', () =>
+        this.onProgress(),
+      );
+    };
+    this.network.send(
+      node,
+      'coordinator',
+      (correlationId) => ({
+        type: 'OffsetFetch',
+        correlationId,
+        groupId: this.groupId,
+        partitions: wanted.map((p) => ({ topic: p.topic, partition: p.partition })),
+      }),
+      'OffsetFetchResponse',
+      this.config['request.timeout.ms'],
+      (r) => {
+        settle();
+        if (r.error !== 'NONE') {
+          if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`OffsetFetch ${r.error}`);
+          retry();
+        } else {
+          this.offsetFetchAttempts = 0;
+          for (const c of r.partitions) {
+            const p = this.subscriptions.get(c.topic, c.partition);
+            if (p === undefined || p.state !== 'initializing') continue;
+            if (c.error !== 'NONE') retry();
+            else if (c.committedOffset >= 0)
+              this.subscriptions.seek(p, c.committedOffset, c.committedLeaderEpoch);
+            else this.subscriptions.requestReset(p);
+          }
+        }
+        this.onProgress();
+      },
+      (why) => {
+        settle();
+        this.markCoordinatorUnknown(`OffsetFetch ${why}`);
+        this.onProgress();
+      },
+    );
+  }
+}
