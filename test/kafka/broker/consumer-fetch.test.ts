@@ -14,7 +14,7 @@ function fetcher(
 ): ActorFactory<ClusterMessage, ClusterTimer> {
   return (ctx) => ({
     onStart() {
-      epochs.forEach((currentLeaderEpoch, correlationId) =>
+      for (const [correlationId, currentLeaderEpoch] of epochs.entries())
         ctx.send(brokerName(leader), {
           type: 'Fetch',
           correlationId,
@@ -24,8 +24,7 @@ function fetcher(
           partitions: [
             { topic: 't', partition: 0, fetchOffset: 0, currentLeaderEpoch, lastFetchedEpoch: -1 },
           ],
-        }),
-      );
+        });
     },
     onMessage(_from: string, m: KafkaMessage) {
       if (m.type === 'FetchResponse') answers[m.correlationId] = [...m.partitions];
