@@ -141,6 +141,8 @@ export class ConsumerCoordinator {
         this.findInFlight = false;
         this.findAttempts = 0;
         this.coordinator = r.nodeId;
+        // FindCoordinatorResponseHandler: a new coordinator gets a fresh session timer.
+        this.sessionResetMs = this.now;
         this.scheduleHeartbeat();
         this.onProgress();
       },
