@@ -49,3 +49,4 @@ export {
   type SendRequest,
 } from './producer/producer.js';
 export { type KeyPattern, keyFor, type ProducerWorkload, workloadApplication } from './producer/workload.js';
+export * from './consumer/index.js';
