@@ -23,6 +23,7 @@ export {
   type StickySubscription,
   stickyAssign,
 } from './assignors/index.js';
+export * from './consumer/index.js';
 export { coordinatorPartition, javaAbs } from './coordinator.js';
 export {
   assertValidTransition,
@@ -49,4 +50,3 @@ export {
   type SendRequest,
 } from './producer/producer.js';
 export { type KeyPattern, keyFor, type ProducerWorkload, workloadApplication } from './producer/workload.js';
-export * from './consumer/index.js';
