@@ -71,7 +71,23 @@ export interface CommitOp extends OpBase {
   readonly error?: string;
 }
 
-export type ClientOp = SendOp | PollOp | CommitOp;
+/**
+ * What a consumer application did with a poll's records (kafka-sim's, not Jepsen's): invoked when
+ * it starts processing a batch, ok when it has finished, which is what at-most-once and
+ * at-least-once are about (a record polled and then lost in a crash during processing looks read
+ * to a poll-only history). A crash leaves the invoke without completion; the application's next
+ * incarnation completes it as `info` (error `crashed`), as Jepsen completes a crashed process's op.
+ */
+export interface ProcessOp extends OpBase {
+  readonly f: 'process';
+  /** The consumer's group.id; null for a consumer without one (assign() only, no commits). */
+  readonly group: string | null;
+  /** The batch, in the order poll() returned it. */
+  readonly records: readonly PolledRecord[];
+  readonly error?: string;
+}
+
+export type ClientOp = SendOp | PollOp | CommitOp | ProcessOp;
 
 /** What a consumer learned about its group: an assignment for a generation, or losing it. */
 export type MemberEvent =

@@ -25,7 +25,10 @@ export interface ConsumerActorOptions {
   readonly pollTimeoutMs?: number;
   /** Simulated processing time of a non-empty batch: perBatchMs + perRecordMs × records (default 0). */
   readonly processing?: { readonly perRecordMs?: number; readonly perBatchMs?: number };
-  /** Called when the application has finished processing a batch (outside the process: survives crashes). */
+  /**
+   * Called when the application has finished processing a batch (outside the process: survives
+   * crashes), right after the history's `process` op completes ok.
+   */
   readonly onProcessed?: (process: string, records: readonly PolledRecord[]) => void;
   /** Stop polling after this many polls (default: never). */
   readonly maxPolls?: number;
@@ -43,13 +46,28 @@ export interface ConsumerActor {
 /**
  * A consumer application as a simulated process (`world.spawn(name, consumerActor(options))`).
  * A crash loses the consumer and everything in memory; a restart is a new consumer instance that
- * joins as a new member. Every poll and commit goes to the history.
+ * joins as a new member. Every poll, commit and processed batch goes to the history: a `process`
+ * op is invoked when processing starts and completes ok when it finishes; one cut short by a crash
+ * is completed `info` (error `crashed`) by the next incarnation when it starts, as Jepsen completes
+ * a crashed process's operation.
  */
 export function consumerActor(options: ConsumerActorOptions): ActorFactory<KafkaMessage, ConsumerTimer> {
   const mode = options.commitMode ?? 'auto';
   const config = consumerConfig({ ...options.config, 'enable.auto.commit': mode === 'auto' });
+  const group = config['group.id'];
+  /** The `process` op in progress per process name: the harness's bookkeeping, outlives crashes. */
+  const processing = new Map<string, { readonly id: number; readonly records: readonly PolledRecord[] }>();
   return (ctx: ConsumerContext): ConsumerActor => {
     const history = options.history;
+    const interrupted = processing.get(ctx.name);
+    if (interrupted !== undefined) {
+      processing.delete(ctx.name);
+      history.complete(interrupted.id, 'process', 'info', ctx.name, ctx.now, {
+        group,
+        records: interrupted.records,
+        error: 'crashed',
+      });
+    }
     const recorder = { history, process: ctx.name, now: () => ctx.now };
     const target =
       options.subscribe !== undefined ? { subscribe: options.subscribe } : { assign: options.assign ?? [] };
@@ -70,7 +88,10 @@ export function consumerActor(options: ConsumerActorOptions): ActorFactory<Kafka
         history.complete(id, 'poll', 'ok', ctx.name, ctx.now, { records: result.records });
         const records = result.records;
         if (records.length === 0) return loop();
+        // at-most-once: commit the positions past this batch first, then process it
         if (mode === 'before-processing') consumer.commitSync(() => process(records, loop));
+        // at-least-once: process, then commitSync; 'auto' commits in a later poll
+        // (ConsumerCoordinator.maybeAutoCommitOffsetsAsync), after this batch was processed
         else
           process(records, () => (mode === 'after-processing' ? consumer.commitSync(() => loop()) : loop()));
       });
@@ -78,7 +99,11 @@ export function consumerActor(options: ConsumerActorOptions): ActorFactory<Kafka
     const process = (records: readonly PolledRecord[], then: () => void): void => {
       const p = options.processing;
       const delay = (p?.perBatchMs ?? 0) + (p?.perRecordMs ?? 0) * records.length;
+      const id = history.invoke('process', ctx.name, ctx.now, { group, records });
+      processing.set(ctx.name, { id, records });
       const finish = () => {
+        processing.delete(ctx.name);
+        history.complete(id, 'process', 'ok', ctx.name, ctx.now, { group, records });
         options.onProcessed?.(ctx.name, records);
         then();
       };
