@@ -1,6 +1,7 @@
 import type { MemberFact, PolledRecord, PollOp } from '../history/client-history.js';
 import { finalEvent, memberEvent, opEvent, result, violation } from './events.js';
 import { type CommittedLog, committedLog, partitionsByName, tp } from './final-state.js';
+import { groupSkips } from './group-skip.js';
 import { historyIndex } from './history-index.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
 
@@ -91,9 +92,14 @@ export function checkNonmonotonicPoll(input: CheckInput): CheckResult {
 }
 
 /**
- * `poll-skip`: within one assignment, a consumer's next read of a partition jumps from offset a to
- * b > a + 1 while some offset strictly between them holds a record in the final committed log (an
- * offset no longer there, or a partition with no leader at the end, proves nothing).
+ * `poll-skip`, two rules:
+ * - per process (Jepsen's): within one assignment, a consumer's next read of a partition jumps from
+ *   offset a to b > a + 1 while some offset strictly between them holds a record in the final
+ *   committed log (an offset no longer there, or a partition with no leader at the end, proves
+ *   nothing);
+ * - per group (kafka-sim's, group-skip.ts): a group committed offset N for a partition, claiming
+ *   every record below it, but no member processed some record of the final committed log between
+ *   the group's first read and N − 1 (at-most-once: committed before processing, then crashed).
  */
 export function checkPollSkip(input: CheckInput): CheckResult {
   const partitions = partitionsByName(input.final);
@@ -126,5 +132,6 @@ export function checkPollSkip(input: CheckInput): CheckResult {
       ),
     );
   }
+  violations.push(...groupSkips(input, logOf));
   return result('poll-skip', violations);
 }

@@ -64,6 +64,67 @@ export class Scenario {
     return id;
   }
 
+  /**
+   * A commit of [partition, offset] pairs (topic t) by `process` in `group` (default g), generation
+   * 1 and member id `<process>-m` unless given; `ok` unless `type` says otherwise. Returns the op id.
+   */
+  commit(
+    process: string,
+    offsets: readonly (readonly [number, number])[],
+    options: {
+      group?: string;
+      generation?: number;
+      memberId?: string;
+      type?: Exclude<OpType, 'invoke'>;
+      error?: string;
+    } = {},
+  ): number {
+    const fields = {
+      group: options.group ?? 'g',
+      generation: options.generation ?? 1,
+      memberId: options.memberId ?? `${process}-m`,
+      offsets: offsets.map(([partition, offset]) => ({ topic: 't', partition, offset })),
+    };
+    const id = this.clients.invoke('commit', process, this.tick(), fields);
+    const type = options.type ?? 'ok';
+    this.clients.complete(id, 'commit', type, process, this.tick(), {
+      ...fields,
+      ...(type === 'ok' ? {} : { error: options.error ?? 'CommitFailedException' }),
+    });
+    return id;
+  }
+
+  /**
+   * A consumer application's processing of `records` ([partition, offset, value], topic t) in
+   * `group` (default g; null: a consumer without group.id): `ok` (finished), `info` (crashed, its
+   * next incarnation completed it) or `none` (began, never finished). Returns the op id.
+   */
+  process(
+    process: string,
+    records: readonly (readonly [number, number, string | null])[],
+    outcome: 'ok' | 'info' | 'none' = 'ok',
+    group: string | null = 'g',
+  ): number {
+    const polled: PolledRecord[] = records.map(([partition, offset, value]) => ({
+      topic: 't',
+      partition,
+      offset,
+      key: null,
+      value,
+      leaderEpoch: 0,
+    }));
+    const id = this.clients.invoke('process', process, this.tick(), { group, records: polled });
+    if (outcome === 'ok')
+      this.clients.complete(id, 'process', 'ok', process, this.tick(), { group, records: polled });
+    else if (outcome === 'info')
+      this.clients.complete(id, 'process', 'info', process, this.tick(), {
+        group,
+        records: polled,
+        error: 'crashed',
+      });
+    return id;
+  }
+
   /** A member fact for `process`; returns its index. */
   member(process: string, event: MemberEvent): number {
     this.clients.recordMember({ ...event, time: this.tick(), process });

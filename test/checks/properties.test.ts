@@ -36,6 +36,7 @@ type Anomaly =
   | 'duplicate'
   | 'nonmonotonic-poll'
   | 'poll-skip'
+  | 'at-most-once'
   | 'G1a'
   | 'unseen'
   | 'reorder'
@@ -53,6 +54,8 @@ const EXPECTED: Record<Anomaly, readonly CheckName[]> = {
   duplicate: ['duplicate'],
   'nonmonotonic-poll': ['nonmonotonic-poll'],
   'poll-skip': ['poll-skip'],
+  // c1 commits a batch of t-0 before processing it and crashes while processing: the group rule
+  'at-most-once': ['poll-skip'],
   G1a: ['G1a'],
   unseen: ['unseen'],
   reorder: ['reorder'],
@@ -60,8 +63,9 @@ const EXPECTED: Record<Anomaly, readonly CheckName[]> = {
   'split-brain': ['split-brain'],
   'hw-regression': ['hw-regression'],
   'group-exclusivity': ['group-exclusivity'],
-  // a consumer read a record at an offset the log gives to another: also an aborted read
-  'inconsistent-offsets': ['inconsistent-offsets', 'G1a'],
+  // a consumer read a record at an offset the log gives to another: also an aborted read, and c1's
+  // group committed past the record really there without processing it
+  'inconsistent-offsets': ['inconsistent-offsets', 'poll-skip', 'G1a'],
 };
 
 function build(shape: Shape, anomaly: Anomaly) {
@@ -148,7 +152,26 @@ function build(shape: Shape, anomaly: Anomaly) {
       const at = records.findIndex(([p, o]) => p === 0 && o === 0);
       records[at] = [0, 0, 'imposter'];
     }
-    for (let i = 0; i < records.length; i += chunk) s.poll(consumer, records.slice(i, i + chunk));
+    // c1 processes each batch, then commits its positions (at-least-once); on the at-most-once
+    // anomaly it commits the first batch holding t-0 before processing it, and crashes while
+    // processing it (its reads go on: the batch was polled, the next incarnation starts past it)
+    let cheated = false;
+    for (let i = 0; i < records.length; i += chunk) {
+      const batch = records.slice(i, i + chunk);
+      s.poll(consumer, batch);
+      if (consumer !== 'c1') continue;
+      const positions = new Map<number, number>();
+      for (const [p, o] of batch) positions.set(p, Math.max(positions.get(p) ?? 0, o + 1));
+      const commit = () => s.commit('c1', [...positions], { memberId: 'm1' });
+      if (anomaly === 'at-most-once' && !cheated && positions.has(0)) {
+        cheated = true;
+        commit();
+        s.process('c1', batch, 'info');
+      } else {
+        s.process('c1', batch);
+        commit();
+      }
+    }
   };
   reads('c1', shape.chunks[0]);
   reads('c2', shape.chunks[1]);
