@@ -6,12 +6,13 @@ import type { CheckInput, CheckResult, ProducerPromise, Violation, ViolationEven
 
 /**
  * `reorder` (kafka-sim's; Jepsen's nonmonotonic-send is the per-process cousin): for one producer
- * process and one partition, where that producer promised order (idempotence, or
- * max.in.flight.requests.per.connection = 1; see CheckInput.producers), its acknowledged records
- * appear in the final committed log in the order they were sent (invoked). Each record is placed at
- * its first offset in the final committed log; records not there are `lost-write`'s business.
- * A violation names a record that sits below an earlier-sent one (the earlier one at the highest
- * offset so far). Without a promise, reordering by retries is Kafka's documented behaviour: skipped.
+ * process and one partition, its acknowledged records appear in the final committed log in the
+ * order they were sent (invoked). Each record is placed at its first offset in the final committed
+ * log; records not there are `lost-write`'s business. A violation names a record that sits below an
+ * earlier-sent one (the earlier one at the highest offset so far), and says whether the producer
+ * was promised order (idempotence, or max.in.flight.requests.per.connection = 1; see
+ * CheckInput.producers): without that promise a retry landing after a later batch is Kafka's
+ * documented behaviour, but it is still a reorder the application sees.
  */
 export function checkReorder(input: CheckInput): CheckResult {
   const { acked } = historyIndex(input);
@@ -20,7 +21,6 @@ export function checkReorder(input: CheckInput): CheckResult {
   const promised = (process: string) => input.producers?.[process]?.orderPromised ?? idempotent.has(process);
   const groups = new Map<string, AckedSend[]>();
   for (const send of acked) {
-    if (!promised(send.ok.process)) continue;
     const key = `${send.ok.process}\u0000${tp(send.topic, send.partition)}`;
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [send]);
@@ -47,7 +47,7 @@ export function checkReorder(input: CheckInput): CheckResult {
         for (const s of [highest.send, send]) if (s.invoke !== undefined) events.push(opEvent(s.invoke));
         violations.push(
           violation(
-            `reorder: ${send.ok.process} sent ${highest.send.value} before ${send.value}, but ${name} holds ${send.value}@${offset} before ${highest.send.value}@${highest.offset}`,
+            `reorder: ${send.ok.process} sent ${highest.send.value} before ${send.value}, but ${name} holds ${send.value}@${offset} before ${highest.send.value}@${highest.offset}${promised(send.ok.process) ? ' (order was promised: idempotence or one request in flight)' : ' (no order was promised: without idempotence, more than one request in flight lets a retried batch land after a later one)'}`,
             send.ok.time,
             events,
           ),

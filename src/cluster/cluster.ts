@@ -4,6 +4,7 @@ import {
   type AdminOutcome,
   adminClientActor,
 } from '../clients/admin/admin-client.js';
+import { type ConsumerActorOptions, consumerActor } from '../clients/consumer/application.js';
 import { type ProducerOptions, producerActor } from '../clients/producer/producer.js';
 import { ClientHistory } from '../history/client-history.js';
 import { ClusterHistory } from '../history/cluster-history.js';
@@ -182,7 +183,7 @@ export class Cluster {
   addProducer(
     name: string,
     options: Omit<ProducerOptions, 'bootstrap' | 'history'> & { bootstrap?: readonly number[] },
-    startAt?: SimTime,
+    startAt?: SimTime | null,
   ): void {
     this.world.spawn(name, producerActor({ bootstrap: this.brokerIds, history: this.clients, ...options }), {
       start: false,
@@ -190,13 +191,37 @@ export class Cluster {
     this.startAt(name, startAt);
   }
 
-  /** Adds any client process (a consumer, a test actor) and starts it at `startAt` (default: now). */
-  addClient(name: string, factory: ActorFactory<ClusterMessage, ClusterTimer>, startAt?: SimTime): void {
+  /**
+   * Adds a consumer application (`consumerActor`) reading from this cluster, recording into
+   * `clients`, started at `startAt` (default: now; null: not until `world.start(name)`).
+   */
+  addConsumer(
+    name: string,
+    options: Omit<ConsumerActorOptions, 'bootstrap' | 'history'> & { bootstrap?: readonly number[] },
+    startAt?: SimTime | null,
+  ): void {
+    this.addClient(
+      name,
+      consumerActor({ bootstrap: this.brokerIds, history: this.clients, ...options }) as ActorFactory<
+        ClusterMessage,
+        ClusterTimer
+      >,
+      startAt,
+    );
+  }
+
+  /** Adds any client process (a test actor) and starts it at `startAt` (default: now; null: not yet). */
+  addClient(
+    name: string,
+    factory: ActorFactory<ClusterMessage, ClusterTimer>,
+    startAt?: SimTime | null,
+  ): void {
     this.world.spawn(name, factory, { start: false });
     this.startAt(name, startAt);
   }
 
-  private startAt(name: string, at: SimTime | undefined): void {
+  private startAt(name: string, at: SimTime | null | undefined): void {
+    if (at === null) return;
     if (at === undefined || at <= this.world.now) this.world.start(name);
     else this.world.at(at, () => this.world.start(name), `start ${name}`);
   }

@@ -1,3 +1,6 @@
+import type { AssignmentStrategy } from '../clients/assignors/index.js';
+import type { CommitMode, ConsumerActorOptions } from '../clients/consumer/application.js';
+import { ConfigException, type ConsumerConfig, consumerConfig } from '../clients/consumer/config.js';
 import {
   type ProducerConfig,
   ProducerConfigError,
@@ -8,10 +11,11 @@ import type { KeyPattern, ProducerWorkload } from '../clients/producer/workload.
 import { KafkaError, planCreatePartitions, planCreateTopic } from '../kafka/admin/index.js';
 import { type BrokerConfig, DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import type { LatencyDistribution } from '../sim/latency.js';
-import type { SimTime } from '../sim/time.js';
+import { type SimTime, toMillis } from '../sim/time.js';
 import { parseDuration } from './duration.js';
 import { parseScenario, ScenarioError, type SourceMap } from './load.js';
 import type {
+  ConsumerFileSpec,
   Expectations,
   KeysSpec,
   LatencySpec,
@@ -74,9 +78,19 @@ export interface CompiledTopic {
 
 export interface CompiledProducer {
   readonly name: string;
-  readonly start: SimTime;
+  /** Undefined: the timeline starts it. */
+  readonly start: SimTime | undefined;
   readonly config: Partial<ProducerConfig>;
   readonly workload: ProducerWorkload;
+}
+
+export interface CompiledConsumer {
+  readonly name: string;
+  /** Undefined: the timeline starts it. */
+  readonly start: SimTime | undefined;
+  readonly options: Omit<ConsumerActorOptions, 'bootstrap' | 'history'>;
+  /** The group it joins (subscribe with a group.id), if any. */
+  readonly group: string | null;
 }
 
 /** A scenario ready to run: every value checked and converted. */
@@ -94,6 +108,7 @@ export interface CompiledScenario {
   readonly loss?: number;
   readonly topics: readonly CompiledTopic[];
   readonly producers: readonly CompiledProducer[];
+  readonly consumers: readonly CompiledConsumer[];
   readonly timeline: readonly TimedAction[];
   readonly expectations: Expectations;
 }
@@ -131,6 +146,8 @@ class Compiler {
   private readonly zookeepers: number;
   private readonly topics = new Map<string, number[][]>();
   private readonly clients = new Set<string>();
+  /** Every topic the file creates, at the start or in the timeline. */
+  private readonly everTopics = new Set<string>();
 
   constructor(
     private readonly scenario: ScenarioFile,
@@ -161,8 +178,25 @@ class Compiler {
         'Invalid value 0 for configuration min.insync.replicas: Value must be at least 1',
       );
     const topics = (s.topics ?? []).map((t, i) => this.topic(t, ['topics', i], config));
-    const producers = (s.producers ?? []).map((p, i) => this.producer(p, ['producers', i]));
+    // Clients first, so that the timeline may name them; consumers' topics after the timeline,
+    // which may create them.
+    for (const [i, c] of [...(s.producers ?? []), ...(s.consumers ?? [])].entries()) {
+      const path =
+        i < (s.producers ?? []).length ? ['producers', i] : ['consumers', i - (s.producers ?? []).length];
+      if (this.clients.has(c.name))
+        this.fail([...path, 'name'], `a client named '${c.name}' is defined twice.`);
+      this.clients.add(c.name);
+    }
     const timeline = (s.timeline ?? []).map((entry, i) => this.entry(entry, i, config));
+    const startedByTimeline = new Set(
+      timeline.flatMap(({ action }) => (action.kind === 'start' ? [action.client] : [])),
+    );
+    const producers = (s.producers ?? []).map((p, i) =>
+      this.producer(p, ['producers', i], startedByTimeline.has(p.name)),
+    );
+    const consumers = (s.consumers ?? []).map((c, i) =>
+      this.consumer(c, ['consumers', i], startedByTimeline.has(c.name)),
+    );
     const duration = this.duration(['duration'], s.duration);
     for (const [i, entry] of timeline.entries())
       if (entry.at > duration)
@@ -186,6 +220,7 @@ class Compiler {
       ...(s.network?.loss === undefined ? {} : { loss: s.network.loss }),
       topics,
       producers,
+      consumers,
       timeline: [...timeline].sort((a, b) => a.at - b.at),
       expectations: s.expect ?? {},
     };
@@ -221,6 +256,7 @@ class Compiler {
       throw error;
     }
     this.topics.set(t.name, [...placed.values()]);
+    this.everTopics.add(t.name);
     const configs: Record<string, string> = {};
     for (const [key, value] of Object.entries(t.config ?? {})) configs[key] = String(value);
     return {
@@ -232,10 +268,17 @@ class Compiler {
     };
   }
 
-  private producer(p: ProducerFileSpec, path: (string | number)[]): CompiledProducer {
-    if (this.clients.has(p.name))
-      this.fail([...path, 'name'], `a client named '${p.name}' is defined twice.`);
-    this.clients.add(p.name);
+  /** A client's start: its own `start`, else at 0s unless the timeline starts it. */
+  private start(
+    path: (string | number)[],
+    start: string | undefined,
+    byTimeline: boolean,
+  ): SimTime | undefined {
+    if (start !== undefined) return this.duration([...path, 'start'], start);
+    return byTimeline ? undefined : 0;
+  }
+
+  private producer(p: ProducerFileSpec, path: (string | number)[], byTimeline: boolean): CompiledProducer {
     const { acks, ...rest } = p.config ?? {};
     const config: Partial<ProducerConfig> = { ...rest };
     try {
@@ -247,7 +290,7 @@ class Compiler {
     }
     return {
       name: p.name,
-      start: p.start === undefined ? 0 : this.duration([...path, 'start'], p.start),
+      start: this.start(path, p.start, byTimeline),
       config,
       workload: {
         topic: p.topic,
@@ -256,6 +299,84 @@ class Compiler {
         keys: keyPattern(p.keys ?? 'none'),
         ...(p['value-bytes'] === undefined ? {} : { valueBytes: p['value-bytes'] }),
         ...(p.partition === undefined ? {} : { partition: p.partition }),
+      },
+    };
+  }
+
+  private consumer(c: ConsumerFileSpec, path: (string | number)[], byTimeline: boolean): CompiledConsumer {
+    if ((c.topics === undefined) === (c.assign === undefined))
+      this.fail(
+        path,
+        `consumer '${c.name}' needs either topics (subscribe) or assign, not ${c.topics === undefined ? 'neither' : 'both'}.`,
+      );
+    const { 'partition.assignment.strategy': strategy, ...rest } = c.config ?? {};
+    const config: Partial<ConsumerConfig> = { 'client.id': c.name, ...rest };
+    if (strategy !== undefined) {
+      const names = typeof strategy === 'string' ? strategy.split(',').map((n) => n.trim()) : strategy;
+      (config as { 'partition.assignment.strategy'?: readonly string[] })['partition.assignment.strategy'] =
+        names.map((n) => ASSIGNOR_CLASSES[n] ?? n);
+    }
+    const commit: CommitMode = c.commit ?? 'auto';
+    try {
+      // As KafkaConsumer's constructor judges its configs, with Kafka's messages.
+      const resolved = consumerConfig({ ...config, 'enable.auto.commit': commit === 'auto' });
+      if (c.topics !== undefined && resolved['group.id'] === null)
+        this.fail(
+          [...path, 'topics'],
+          `consumer '${c.name}': To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.`,
+        );
+      if (commit !== 'auto' && resolved['group.id'] === null)
+        this.fail(
+          [...path, 'commit'],
+          `consumer '${c.name}': committing offsets needs a group.id in its config.`,
+        );
+    } catch (error) {
+      if (error instanceof ConfigException || (error instanceof Error && !(error instanceof ScenarioError)))
+        this.fail([...path, 'config'], `consumer '${c.name}': ${error.message}`);
+      throw error;
+    }
+    const topicsKnown = (names: readonly string[], where: string) =>
+      names.forEach((topic, n) => {
+        if (!this.everTopics.has(topic)) this.fail([...path, where, n], `unknown topic '${topic}'.`);
+      });
+    if (c.topics !== undefined) topicsKnown(c.topics, 'topics');
+    const assign = c.assign?.map((text, n) => {
+      const match = /^(.+)-([0-9]+)$/.exec(text) as RegExpExecArray;
+      const topic = match[1] as string;
+      if (!this.everTopics.has(topic))
+        this.fail([...path, 'assign', n], `unknown topic '${topic}' in ${text}.`);
+      return { topic, partition: Number(match[2]) };
+    });
+    const perRecordMs =
+      c.processing?.['per-record'] === undefined
+        ? undefined
+        : toMillis(this.duration([...path, 'processing', 'per-record'], c.processing['per-record']));
+    const perBatchMs =
+      c.processing?.['per-batch'] === undefined
+        ? undefined
+        : toMillis(this.duration([...path, 'processing', 'per-batch'], c.processing['per-batch']));
+    const pollTimeoutMs =
+      c['poll-timeout'] === undefined
+        ? undefined
+        : toMillis(this.duration([...path, 'poll-timeout'], c['poll-timeout']));
+    return {
+      name: c.name,
+      start: this.start(path, c.start, byTimeline),
+      group: c.topics === undefined ? null : ((config['group.id'] ?? null) as string | null),
+      options: {
+        config,
+        commitMode: commit,
+        ...(c.topics === undefined ? {} : { subscribe: c.topics }),
+        ...(assign === undefined ? {} : { assign }),
+        ...(perRecordMs === undefined && perBatchMs === undefined
+          ? {}
+          : {
+              processing: {
+                ...(perRecordMs === undefined ? {} : { perRecordMs }),
+                ...(perBatchMs === undefined ? {} : { perBatchMs }),
+              },
+            }),
+        ...(pollTimeoutMs === undefined ? {} : { pollTimeoutMs }),
       },
     };
   }
@@ -454,6 +575,14 @@ class Compiler {
     return { at, action, line };
   }
 }
+
+/** Kafka's assignor class names (ConsumerPartitionAssignor implementations) to ours. */
+const ASSIGNOR_CLASSES: Readonly<Record<string, AssignmentStrategy>> = {
+  'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
+  'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
+  'org.apache.kafka.clients.consumer.StickyAssignor': 'sticky',
+  'org.apache.kafka.clients.consumer.CooperativeStickyAssignor': 'cooperative-sticky',
+};
 
 function keyPattern(spec: KeysSpec): KeyPattern {
   if (spec === 'none') return { kind: 'none' };

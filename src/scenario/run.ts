@@ -91,8 +91,10 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
     cluster.addProducer(
       producer.name,
       { config: producer.config, workload: producer.workload },
-      producer.start,
+      producer.start ?? null,
     );
+  for (const consumer of scenario.consumers)
+    cluster.addConsumer(consumer.name, consumer.options, consumer.start ?? null);
   const timeline: TimelineEvent[] = [];
   const assertions: AssertionResult[] = [];
   for (const entry of scenario.timeline)
@@ -356,11 +358,73 @@ function check(cluster: Cluster, assertion: StateAssertion, line: number | undef
         problems.push(`LEO on broker ${id} is ${log?.logEndOffset ?? 'unknown'}`);
     }
   }
-  const subject = assertion.partition === undefined ? '' : `${assertion.partition}: `;
+  if (assertion.group !== undefined) checkGroup(cluster, assertion, expected, problems);
+  const subject = [
+    assertion.partition,
+    assertion.group === undefined ? undefined : `group ${assertion.group}`,
+  ]
+    .filter((x) => x !== undefined)
+    .map((x) => `${x}: `)
+    .join('');
   return {
     time: cluster.world.now,
     ...(line === undefined ? {} : { line }),
     passed: problems.length === 0,
     text: `${subject}expected ${expected.join(', ')}${problems.length === 0 ? '' : `; but ${problems.join(', ')}`}`,
   };
+}
+
+/**
+ * A group's state, generation and members as its coordinator last recorded them, and what each
+ * consumer owns now by its own account (its assignments, less what it revoked or lost; nothing
+ * while it is down).
+ */
+function checkGroup(
+  cluster: Cluster,
+  assertion: StateAssertion,
+  expected: string[],
+  problems: string[],
+): void {
+  const group = assertion.group as string;
+  const facts = cluster.history.groupFacts.filter((f) => f.group === group);
+  const last = facts[facts.length - 1];
+  if (assertion.state !== undefined) {
+    expected.push(`state ${assertion.state}`);
+    if (last?.state !== assertion.state) problems.push(`state is ${last?.state ?? 'unknown'}`);
+  }
+  if (assertion.generation !== undefined) {
+    expected.push(`generation ${assertion.generation}`);
+    if (last?.generation !== assertion.generation)
+      problems.push(`generation is ${last?.generation ?? 'unknown'}`);
+  }
+  if (assertion.members !== undefined) {
+    expected.push(`${assertion.members} members`);
+    if (last?.members.length !== assertion.members)
+      problems.push(`members are ${last === undefined ? 'unknown' : last.members.length}`);
+  }
+  if (assertion.assignment !== undefined) {
+    const owned = ownedPartitions(cluster, group);
+    for (const [consumer, partitions] of Object.entries(assertion.assignment)) {
+      expected.push(`${consumer} owns [${partitions.join(', ')}]`);
+      const has = owned.get(consumer) ?? [];
+      if ([...has].sort().join(',') !== [...partitions].sort().join(','))
+        problems.push(`${consumer} owns [${has.join(', ')}]`);
+    }
+  }
+}
+
+/** Per consumer process of `group`: the partitions it believes it owns now. */
+export function ownedPartitions(cluster: Cluster, group: string): Map<string, string[]> {
+  const owned = new Map<string, string[]>();
+  for (const fact of cluster.clients.memberFacts) {
+    if (fact.group !== group) continue;
+    if (fact.kind === 'assigned') owned.set(fact.process, [...fact.partitions]);
+    else if (fact.kind === 'revoked' || fact.kind === 'lost')
+      owned.set(
+        fact.process,
+        (owned.get(fact.process) ?? []).filter((p) => !fact.partitions.includes(p)),
+      );
+  }
+  for (const process of owned.keys()) if (cluster.world.state(process) !== 'up') owned.set(process, []);
+  return owned;
 }

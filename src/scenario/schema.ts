@@ -1,4 +1,5 @@
 import { CHECK_NAMES } from '../checks/types.js';
+import { DEFAULT_CONSUMER_CONFIG } from '../clients/consumer/config.js';
 import { DEFAULT_PRODUCER_CONFIG } from '../clients/producer/config.js';
 import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { DURATION_PATTERN } from './duration.js';
@@ -57,6 +58,21 @@ const producerConfig = kafkaConfig(DEFAULT_PRODUCER_CONFIG, {
     enum: [null, 'org.apache.kafka.clients.producer.RoundRobinPartitioner'],
   },
 });
+
+const consumerConfig = kafkaConfig(
+  { ...DEFAULT_CONSUMER_CONFIG },
+  {
+    'group.id': { type: ['string', 'null'] },
+    'client.id': { type: 'string' },
+    'auto.offset.reset': { type: 'string', enum: ['latest', 'earliest', 'none'] },
+    'isolation.level': { type: 'string', enum: ['read_uncommitted'] },
+    'partition.assignment.strategy': {
+      description:
+        "Assignors in order of preference: Kafka's class names (org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, StickyAssignor, CooperativeStickyAssignor) or range, roundrobin, sticky, cooperative-sticky; a list or a comma-separated string.",
+      oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+    },
+  },
+);
 
 const name: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' };
 
@@ -125,6 +141,42 @@ const producer: JsonSchema = {
     config: producerConfig,
   },
   required: ['name', 'topic'],
+  additionalProperties: false,
+};
+
+const consumer: JsonSchema = {
+  type: 'object',
+  properties: {
+    name,
+    topics: {
+      description: 'subscribe(topics): the consumer joins the group named by config group.id.',
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+    },
+    assign: {
+      description: 'assign(partitions), as <topic>-<partition>: no group membership.',
+      type: 'array',
+      items: { type: 'string', pattern: '^.+-[0-9]+$' },
+      minItems: 1,
+    },
+    commit: {
+      description:
+        'auto (enable.auto.commit), after-processing (commitSync after each batch: at-least-once) or before-processing (commitSync right after poll: at-most-once).',
+      type: 'string',
+      enum: ['auto', 'after-processing', 'before-processing'],
+    },
+    processing: {
+      description: 'Simulated time the application spends on each polled batch.',
+      type: 'object',
+      properties: { 'per-record': duration, 'per-batch': duration },
+      additionalProperties: false,
+    },
+    'poll-timeout': { ...duration, description: 'The timeout passed to poll() (default 1s).' },
+    start: { ...duration, description: 'When the consumer starts (default 0s).' },
+    config: consumerConfig,
+  },
+  required: ['name'],
   additionalProperties: false,
 };
 
@@ -220,6 +272,18 @@ const timelineAction: Record<string, JsonSchema> = {
         patternProperties: { '^[0-9]+$': { type: 'integer', minimum: 0 } },
         additionalProperties: false,
       },
+      group: { type: 'string', description: 'A consumer group, as its coordinator sees it.' },
+      state: {
+        type: 'string',
+        enum: ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'],
+      },
+      generation: { type: 'integer', minimum: 0 },
+      members: { type: 'integer', minimum: 0, description: "The group's member count." },
+      assignment: {
+        type: 'object',
+        description: 'Per consumer: the partitions it owns now (<topic>-<partition>).',
+        additionalProperties: { type: 'array', items: partitionName },
+      },
     },
     additionalProperties: false,
   },
@@ -272,6 +336,7 @@ export const SCENARIO_SCHEMA: JsonSchema = {
     },
     topics: { type: 'array', items: topicSpec },
     producers: { type: 'array', items: producer },
+    consumers: { type: 'array', items: consumer },
     timeline: { type: 'array', items: timelineEntry },
     expect: expectations,
   },

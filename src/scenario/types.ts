@@ -1,3 +1,4 @@
+import type { ConsumerConfig } from '../clients/consumer/config.js';
 import type { ProducerConfig } from '../clients/producer/config.js';
 import type { BrokerConfig, TopicConfig } from '../kafka/config.js';
 
@@ -17,6 +18,7 @@ export interface ScenarioFile {
   readonly network?: { readonly latency?: LatencySpec; readonly loss?: number };
   readonly topics?: readonly TopicFileSpec[];
   readonly producers?: readonly ProducerFileSpec[];
+  readonly consumers?: readonly ConsumerFileSpec[];
   readonly timeline?: readonly TimelineEntry[];
   readonly expect?: Expectations;
 }
@@ -60,6 +62,19 @@ export interface ProducerFileSpec {
   readonly config?: Partial<Omit<ProducerConfig, 'acks'>> & { readonly acks?: string | number };
 }
 
+export interface ConsumerFileSpec {
+  readonly name: string;
+  readonly topics?: readonly string[];
+  readonly assign?: readonly string[];
+  readonly commit?: 'auto' | 'after-processing' | 'before-processing';
+  readonly processing?: { readonly 'per-record'?: string; readonly 'per-batch'?: string };
+  readonly 'poll-timeout'?: string;
+  readonly start?: string;
+  readonly config?: Partial<Omit<ConsumerConfig, 'partition.assignment.strategy'>> & {
+    readonly 'partition.assignment.strategy'?: string | readonly string[];
+  };
+}
+
 /** A process, a role ("controller"), or the leader of a partition when the action runs. */
 export type TargetSpec = string | { readonly leader: string };
 
@@ -70,6 +85,11 @@ export interface StateAssertion {
   readonly isr?: readonly number[];
   readonly 'high-watermark'?: number;
   readonly 'log-end-offset'?: Readonly<Record<string, number>>;
+  readonly group?: string;
+  readonly state?: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+  readonly generation?: number;
+  readonly members?: number;
+  readonly assignment?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One timeline entry: `at` and exactly one action. */

@@ -147,7 +147,8 @@ describe('checkers over real producer runs', () => {
       const names = violated(
         run({ seed, producer: { acks: 1 }, faults: leaderCrashAfterFollowers, consumer: true }).results,
       );
-      expect(names).toEqual(['lost-write', 'inconsistent-offsets', 'unseen']);
+      // acks=1 turns idempotence off, so the retries after the crash may also reorder (Kafka made no promise)
+      expect(names.filter((n) => n !== 'reorder')).toEqual(['lost-write', 'inconsistent-offsets', 'unseen']);
     }
   });
 

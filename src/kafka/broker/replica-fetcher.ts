@@ -151,6 +151,18 @@ export class ReplicaFetcher {
       return;
     }
     if (response.error === 'NONE') {
+      const first = response.records[0];
+      if (first !== undefined && first.baseOffset < log.logEndOffset) {
+        // The leader's batch straddles our log end: the logs diverged at batch boundaries that
+        // differ (only possible without leader epochs). Log.append throws
+        // UnexpectedAppendOffsetException and AbstractFetcherThread.processFetchRequest marks the
+        // partition failed: this follower stops fetching it until its next LeaderAndIsr.
+        this.states.delete(tpKey(state.partition.topic, state.partition.partition));
+        this.io.note(
+          `Unexpected error occurred while processing data for partition ${name} at offset ${state.fetchOffset}: UnexpectedAppendOffsetException: Unexpected offset in append to ${name}. First offset ${first.baseOffset} is less than the next offset ${log.logEndOffset}.`,
+        );
+        return;
+      }
       if (response.records.length > 0) log.appendAsFollower(response.records);
       state.fetchOffset = log.logEndOffset;
       // The follower's HW is the leader's, clamped to its own log: it can move back.

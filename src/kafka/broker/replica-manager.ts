@@ -385,7 +385,12 @@ export class ReplicaManager {
         topic,
         partition,
         this.brokerId,
-        new ReplicaLog(this.disk, key, this.checkpointedHw[key] ?? 0),
+        new ReplicaLog(
+          this.disk,
+          key,
+          this.checkpointedHw[key] ?? 0,
+          this.config['log.flush.interval.messages'],
+        ),
       );
       this.partitions.set(key, p);
       if (!this.topicConfigs.has(topic)) {

@@ -36,6 +36,8 @@ export class ReplicaLog {
   readonly producers = new ProducerStateTable();
   private readonly batches: DiskLog<RecordBatch>;
   private hw = 0;
+  /** Offset up to which the log is known durable (Kafka's recovery point). */
+  private recoveryPoint = 0;
   readonly logStartOffset = 0;
 
   /**
@@ -47,12 +49,15 @@ export class ReplicaLog {
     disk: Disk,
     readonly name: string,
     checkpointedHighWatermark = 0,
+    /** log.flush.interval.messages: fsync once this many messages are unflushed (Kafka: never, by default). */
+    private readonly flushIntervalMessages = Number.MAX_SAFE_INTEGER,
   ) {
     this.batches = disk.log<RecordBatch>(`${name}/log`);
     this.epochCache = new LeaderEpochCache(disk, `${name}/leader-epoch-checkpoint`);
     this.epochCache.truncateFromEnd(this.logEndOffset);
     this.rebuildProducerState();
     this.updateHighWatermark(checkpointedHighWatermark);
+    this.recoveryPoint = this.logEndOffset;
   }
 
   get logEndOffset(): number {
@@ -163,12 +168,14 @@ export class ReplicaLog {
     this.epochCache.truncateFromEnd(this.logEndOffset);
     this.rebuildProducerState();
     if (this.hw > this.logEndOffset) this.hw = this.logEndOffset;
+    if (this.recoveryPoint > this.logEndOffset) this.recoveryPoint = this.logEndOffset;
     return removed;
   }
 
-  /** Makes everything appended durable (fsync). */
+  /** Makes everything appended durable (fsync); the recovery point moves to the log end. */
   flush(): void {
     this.batches.flush();
+    this.recoveryPoint = this.logEndOffset;
   }
 
   /** Moves the HW forward to `candidate` if that is above it (never backward, never past the LEO). */
@@ -196,6 +203,8 @@ export class ReplicaLog {
     this.batches.append(batch);
     this.epochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     this.producers.update(batch);
+    // UnifiedLog.append: flush once unflushedMessages (LEO - recovery point) reaches the interval.
+    if (this.logEndOffset - this.recoveryPoint >= this.flushIntervalMessages) this.flush();
   }
 
   /** Index of the first batch whose last offset is >= `offset` (binary search). */

@@ -130,6 +130,30 @@ describe('ReplicaLog', () => {
     expect(reopened.epochCache.all).toEqual([{ epoch: 0, startOffset: 0 }]);
   });
 
+  it('flushes once log.flush.interval.messages are unflushed, as leader and as follower (regression: the config was ignored)', () => {
+    const disk = new Disk();
+    const log = new ReplicaLog(disk, 't-0', 0, 3);
+    log.appendAsLeader(recs('a', 'b'), 0); // 2 unflushed
+    log.appendAsLeader(recs('c', 'd'), 0); // 4 ≥ 3: flushed through offset 4
+    log.appendAsLeader(recs('e'), 0); // 1 unflushed
+    disk.powerLoss();
+    expect(new ReplicaLog(disk, 't-0', 0, 3).logEndOffset).toBe(4);
+
+    const leader = new ReplicaLog(new Disk(), 'l');
+    leader.appendAsLeader(recs('a', 'b', 'c'), 0);
+    const followerDisk = new Disk();
+    const follower = new ReplicaLog(followerDisk, 'f', 0, 3);
+    follower.appendAsFollower(leader.allBatches());
+    followerDisk.powerLoss();
+    expect(new ReplicaLog(followerDisk, 'f').logEndOffset).toBe(3);
+
+    const neverDisk = new Disk();
+    const never = new ReplicaLog(neverDisk, 'n'); // Kafka's default: Long.MAX_VALUE, the OS decides
+    never.appendAsLeader(recs('a', 'b', 'c'), 0);
+    neverDisk.powerLoss();
+    expect(new ReplicaLog(neverDisk, 'n').logEndOffset).toBe(0);
+  });
+
   it('appends as follower only at its log end', () => {
     const leader = new ReplicaLog(new Disk(), 'l');
     leader.appendAsLeader(recs('a', 'b'), 3);
