@@ -114,6 +114,7 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
         break;
     }
   }
+  tellGroups(run, add);
   // The producers' retries, from their trace notes: one line when an error starts on a partition
   // (a new error, or the same one after 5 s without it).
   const streak = new Map<string, { error: string; time: SimTime }>();
@@ -138,7 +139,12 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
     for (const violation of outcome.result.violations.slice(0, STORY_VIOLATIONS))
       add(
         violation.time,
-        `${outcome.result.name}: ${violation.message}`,
+        violation.message
+          .toLowerCase()
+          .replace(/^([a-z0-9 -]+):.*$/s, '$1')
+          .replace(/ /g, '-') === outcome.result.name.toLowerCase()
+          ? violation.message
+          : `${outcome.result.name}: ${violation.message}`,
         outcome.expected === 'violated' ? 'fact' : 'fault',
       );
   const sends = new Map<string, { ok: number; fail: number; info: number; invoked: number }>();
@@ -150,6 +156,7 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
     sends.set(op.process, counts);
   }
   const end = run.scenario.duration;
+  for (const line of consumerSummaries(run)) add(end, line, 'fact');
   for (const [producer, c] of sends) {
     const pending = c.invoked - c.ok - c.fail - c.info;
     add(
@@ -164,6 +171,86 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
 }
 
 const STORY_VIOLATIONS = 3;
+
+/**
+ * Consumer groups as their coordinators and members saw them: a rebalance starting (with the
+ * coordinator's reason, member ids named by their consumers), a generation becoming Stable, and
+ * each member's assignment, revocations and losses.
+ */
+function tellGroups(run: ScenarioRun, add: (time: SimTime, text: string, tone: Tone) => void): void {
+  const { memberFacts } = run.cluster.clients;
+  const consumerOf = new Map<string, string>();
+  for (const fact of memberFacts) consumerOf.set(fact.memberId, fact.process);
+  const named = (text: string) =>
+    [...consumerOf].reduce((t, [id, consumer]) => t.split(id).join(consumer), text);
+  const previous = new Map<string, string>();
+  for (const fact of run.cluster.history.groupFacts) {
+    const key = `${fact.state} ${fact.generation}`;
+    if (previous.get(fact.group) === key) continue;
+    previous.set(fact.group, key);
+    if (fact.state === 'PreparingRebalance')
+      add(
+        fact.time,
+        `group ${fact.group} rebalancing (coordinator ${fact.broker}): ${named(fact.reason)}`,
+        'fault',
+      );
+    else if (fact.state === 'Stable')
+      add(
+        fact.time,
+        `group ${fact.group} generation ${fact.generation} is Stable with ${fact.members.length} member(s): ${fact.members.map((m) => consumerOf.get(m) ?? m).join(', ')}`,
+        'recovery',
+      );
+    else if (fact.state === 'Empty' || fact.state === 'Dead')
+      add(fact.time, `group ${fact.group} is ${fact.state}`, 'fact');
+  }
+  for (const fact of memberFacts) {
+    switch (fact.kind) {
+      case 'assigned':
+        add(
+          fact.time,
+          `${fact.process} owns [${fact.partitions.join(', ')}] in generation ${fact.generation} of ${fact.group}`,
+          'fact',
+        );
+        break;
+      case 'revoked':
+      case 'lost':
+        if (fact.partitions.length > 0)
+          add(
+            fact.time,
+            `${fact.process} ${fact.kind} [${fact.partitions.join(', ')}]`,
+            fact.kind === 'lost' ? 'fault' : 'fact',
+          );
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** Per consumer: records polled and processed, and commits. */
+function consumerSummaries(run: ScenarioRun): string[] {
+  const counts = new Map<string, { polled: number; processed: number; commits: number; failed: number }>();
+  const of = (process: string) => {
+    let c = counts.get(process);
+    if (c === undefined) counts.set(process, (c = { polled: 0, processed: 0, commits: 0, failed: 0 }));
+    return c;
+  };
+  const processing = new Map<number, number>();
+  for (const op of run.cluster.clients.ops) {
+    if (op.f === 'poll' && op.type === 'ok') of(op.process).polled += op.records?.length ?? 0;
+    else if (op.f === 'commit' && op.type !== 'invoke') {
+      if (op.type === 'ok') of(op.process).commits++;
+      else of(op.process).failed++;
+    } else if (op.f === 'process') {
+      if (op.type === 'invoke') processing.set(op.id, op.records?.length ?? 0);
+      else if (op.type === 'ok') of(op.process).processed += processing.get(op.id) ?? 0;
+    }
+  }
+  return [...counts].map(
+    ([consumer, c]) =>
+      `${consumer}: ${c.polled} records polled, ${c.processed} processed, ${c.commits} commits${c.failed > 0 ? ` (${c.failed} failed)` : ''}`,
+  );
+}
 
 /**
  * The verdict table: each checker, what the scenario expected of it and what it found, then each

@@ -316,7 +316,7 @@ class Compiler {
       (config as { 'partition.assignment.strategy'?: readonly string[] })['partition.assignment.strategy'] =
         names.map((n) => ASSIGNOR_CLASSES[n] ?? n);
     }
-    const commit: CommitMode = c.commit ?? 'auto';
+    const commit: CommitMode = c.commit ?? (config['group.id'] ? 'auto' : 'none');
     try {
       // As KafkaConsumer's constructor judges its configs, with Kafka's messages.
       const resolved = consumerConfig({ ...config, 'enable.auto.commit': commit === 'auto' });
@@ -325,7 +325,7 @@ class Compiler {
           [...path, 'topics'],
           `consumer '${c.name}': To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.`,
         );
-      if (commit !== 'auto' && resolved['group.id'] === null)
+      if (commit !== 'none' && resolved['group.id'] === null)
         this.fail(
           [...path, 'commit'],
           `consumer '${c.name}': committing offsets needs a group.id in its config.`,

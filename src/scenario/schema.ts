@@ -162,9 +162,9 @@ const consumer: JsonSchema = {
     },
     commit: {
       description:
-        'auto (enable.auto.commit), after-processing (commitSync after each batch: at-least-once) or before-processing (commitSync right after poll: at-most-once).',
+        'auto (enable.auto.commit; the default with a group.id), after-processing (commitSync after each batch: at-least-once), before-processing (commitSync right after poll: at-most-once) or none (never; the default without a group.id).',
       type: 'string',
-      enum: ['auto', 'after-processing', 'before-processing'],
+      enum: ['auto', 'after-processing', 'before-processing', 'none'],
     },
     processing: {
       description: 'Simulated time the application spends on each polled batch.',

@@ -66,7 +66,7 @@ export interface ConsumerFileSpec {
   readonly name: string;
   readonly topics?: readonly string[];
   readonly assign?: readonly string[];
-  readonly commit?: 'auto' | 'after-processing' | 'before-processing';
+  readonly commit?: 'auto' | 'after-processing' | 'before-processing' | 'none';
   readonly processing?: { readonly 'per-record'?: string; readonly 'per-batch'?: string };
   readonly 'poll-timeout'?: string;
   readonly start?: string;

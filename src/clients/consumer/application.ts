@@ -7,10 +7,11 @@ import type { ConsumerContext, ConsumerTimer } from './network.js';
 
 /**
  * How the application commits: `auto` (enable.auto.commit), `after-processing` (commitSync after
- * processing each batch: at-least-once) or `before-processing` (commitSync right after poll:
- * at-most-once, a crash while processing skips the batch).
+ * processing each batch: at-least-once), `before-processing` (commitSync right after poll:
+ * at-most-once, a crash while processing skips the batch) or `none` (never: a reader with no
+ * group.id, or one that keeps its positions elsewhere).
  */
-export type CommitMode = 'auto' | 'after-processing' | 'before-processing';
+export type CommitMode = 'auto' | 'after-processing' | 'before-processing' | 'none';
 
 export interface ConsumerActorOptions {
   /** Broker ids to bootstrap from (bootstrap.servers). */
