@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,15 @@ import { main } from '../src/cli/main.js';
 
 const bin = new URL('../bin/kafka-sim.js', import.meta.url).pathname;
 const pkg = (await import('../package.json', { with: { type: 'json' } })).default as { version: string };
+
+/** `kafka-sim run` with `args` in the folder `cwd` (where a report goes). */
+const runIn = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [bin, 'run', ...args], {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+const freshDir = () => mkdtempSync(join(tmpdir(), 'kafka-sim-cwd-'));
 
 describe('kafka-sim command', () => {
   it('answers --help and --version from the installed bin', () => {
@@ -38,11 +47,8 @@ describe('kafka-sim command', () => {
 });
 
 describe('kafka-sim run', () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [bin, 'run', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+  /** Runs in a fresh folder, where the report goes. */
+  const run = (...args: string[]) => runIn(freshDir(), ...args);
 
   it('runs the default teaching scenario, tells its story and passes', () => {
     const result = run();
@@ -76,6 +82,57 @@ describe('kafka-sim run', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(run(join(dir, 'missing.yaml')).status).toBe(2);
     expect(run('--seed', 'x').status).toBe(2);
+  });
+});
+
+describe('kafka-sim run reports', () => {
+  it('writes report.json, report.md and report.html to reports/<scenario>-<seed>/; --no-report writes nothing; the trace hash is the same', () => {
+    const withReport = freshDir();
+    const a = runIn(withReport, '--json', '--seed', '3');
+    expect(a.status).toBe(0);
+    const json = JSON.parse(a.stdout) as { traceHash: string; report?: string };
+    expect(json.report).toBe(join('reports', 'follower-crash-3', 'report.html'));
+    expect(readdirSync(join(withReport, 'reports', 'follower-crash-3')).sort()).toEqual([
+      'report.html',
+      'report.json',
+      'report.md',
+    ]);
+    const saved = JSON.parse(
+      readFileSync(join(withReport, 'reports', 'follower-crash-3', 'report.json'), 'utf8'),
+    ) as {
+      traceHash: string;
+      history: unknown;
+    };
+    expect(saved.traceHash).toBe(json.traceHash);
+    expect(saved.history).toBeDefined();
+
+    const without = freshDir();
+    const b = runIn(without, '--json', '--seed', '3', '--no-report');
+    expect(b.status).toBe(0);
+    const plain = JSON.parse(b.stdout) as { traceHash: string; report?: string };
+    expect(plain.traceHash).toBe(json.traceHash); // keeping every message does not change the hash
+    expect(plain.report).toBeUndefined();
+    expect(readdirSync(without)).toEqual([]);
+  }, 180_000);
+
+  it('writes to --report-dir and says where', () => {
+    const cwd = freshDir();
+    const result = runIn(cwd, '--report-dir', 'out/runs');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`report: ${join('out', 'runs', 'follower-crash-1', 'report.html')}\n`);
+    expect(existsSync(join(cwd, 'out', 'runs', 'follower-crash-1', 'report.md'))).toBe(true);
+    expect(existsSync(join(cwd, 'reports'))).toBe(false);
+  }, 120_000);
+
+  it('exits 2 with a clear message when --report-dir cannot be written, without a stack trace', () => {
+    const cwd = freshDir();
+    writeFileSync(join(cwd, 'afile'), 'not a folder');
+    const result = runIn(cwd, '--report-dir', 'afile/sub');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `kafka-sim run: cannot write the report to ${join('afile', 'sub', 'follower-crash-1')}: ENOTDIR (a part of the path is a file, not a folder)\n`,
+    );
+    expect(result.stdout).toBe('');
   });
 });
 

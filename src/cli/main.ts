@@ -26,12 +26,19 @@ export function buildProgram(): Command {
     .argument('[scenario]', 'a scenario file (YAML)')
     .option('--seed <n>', "the seed (default: the scenario's)")
     .option('--json', 'print one JSON object instead of the story')
+    .option('--report-dir <dir>', 'write the report to <dir>/<scenario>-<seed>/ (default: reports)')
+    .option('--no-report', 'write no report (report.json, report.md, report.html)')
     .option('--quiet', 'print only the verdict')
-    .action(async (file: string | undefined, options: { seed?: string; json?: boolean; quiet?: boolean }) => {
-      // Loaded on demand, so that --help stays fast.
-      const { runCommand } = await import('./run-command.js');
-      exitCode = runCommand(file, options, processOutput());
-    });
+    .action(
+      async (
+        file: string | undefined,
+        options: { seed?: string; json?: boolean; quiet?: boolean; report?: boolean; reportDir?: string },
+      ) => {
+        // Loaded on demand, so that --help stays fast.
+        const { runCommand } = await import('./run-command.js');
+        exitCode = runCommand(file, options, processOutput());
+      },
+    );
   program
     .command('list')
     .description('list the scenario library, one line per scenario')

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { buildReport, reportFolderName } from '../report/index.js';
 import { storyTime, type Tone, tellStory, verdictTable } from '../report/story.js';
+import { runSummary } from '../report/summary.js';
 import { compileScenario } from '../scenario/compile.js';
 import { ScenarioError } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
@@ -34,9 +37,31 @@ const TONE: Record<Tone, (c: ChalkInstance) => ChalkInstance> = {
   output: (c) => c.dim,
 };
 
+/** Where reports go unless `--report-dir` says otherwise: `reports/` in the current folder. */
+export const DEFAULT_REPORT_DIR = 'reports';
+
+/** Why a path cannot be written, in a few words after Node's error code. */
+function explain(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EEXIST: 'a file of that name is in the way',
+    EISDIR: 'a folder of that name is in the way',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+  };
+  return code === undefined
+    ? String(error)
+    : `${code}${words[code] === undefined ? '' : ` (${words[code]})`}`;
+}
+
 /**
- * `kafka-sim run [scenario.yaml] [--seed N] [--json] [--quiet]`: runs one scenario and tells what
- * happened. Exit codes: 0 when every expectation is met, 1 when not, 2 for bad input.
+ * `kafka-sim run [scenario.yaml] [--seed N] [--json] [--report-dir DIR] [--no-report] [--quiet]`:
+ * runs one scenario, tells what happened, and writes its report to `reports/<scenario>-<seed>/`
+ * (report.json, report.md, report.html). Exit codes: 0 when every expectation is met, 1 when not,
+ * 2 for bad input (a report folder that cannot be written included).
  */
 export function runCommand(file: string | undefined, options: RunCommandOptions, io: Output): number {
   const path = file ?? defaultScenario().pathname;
@@ -68,26 +93,43 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
     }
     throw error;
   }
+  // The report's folder is made before the run, so that a bad --report-dir fails at once.
+  const reportDir =
+    options.report === false
+      ? undefined
+      : join(options.reportDir ?? DEFAULT_REPORT_DIR, reportFolderName(scenario.name, seed ?? scenario.seed));
+  if (reportDir !== undefined) {
+    try {
+      mkdirSync(reportDir, { recursive: true });
+    } catch (error) {
+      io.err(`kafka-sim run: cannot write the report to ${reportDir}: ${explain(error)}\n`);
+      return 2;
+    }
+  }
   const started = performance.now();
-  const run = runScenario(scenario, seed === undefined ? {} : { seed });
+  // A report keeps every message for its diagram; the trace hash is the same at every level.
+  const run = runScenario(scenario, {
+    ...(seed === undefined ? {} : { seed }),
+    ...(reportDir === undefined ? {} : { trace: 'messages' as const }),
+  });
   const wallMs = performance.now() - started;
   const { verdict } = run;
+  const reportFile = reportDir === undefined ? undefined : join(reportDir, 'report.html');
+  if (reportDir !== undefined) {
+    try {
+      for (const file of buildReport(run)) writeFileSync(join(reportDir, file.name), file.text);
+    } catch (error) {
+      io.err(`kafka-sim run: cannot write the report to ${reportDir}: ${explain(error)}\n`);
+      return 2;
+    }
+  }
   if (options.json === true) {
+    const { stats, ...summary } = runSummary(run);
     io.out(
       `${JSON.stringify({
-        scenario: scenario.name,
-        seed: run.seed,
-        traceHash: run.traceHash,
-        verdict,
-        checks: run.checks.map((c) => ({
-          name: c.result.name,
-          status: c.result.status,
-          ...(c.expected === undefined ? {} : { expected: c.expected }),
-          met: c.met,
-          violations: c.result.violations,
-        })),
-        assertions: run.assertions,
-        stats: { events: run.events, simulatedMs: run.simulatedMs, wallMs: Math.round(wallMs * 1000) / 1000 },
+        ...summary,
+        stats: { ...stats, wallMs: Math.round(wallMs * 1000) / 1000 },
+        ...(reportDir === undefined ? {} : { report: reportFile }),
       })}\n`,
     );
     return verdict === 'pass' ? 0 : 1;
@@ -111,5 +153,6 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
   for (const a of run.assertions.filter((x) => !x.passed))
     io.out(chalk.red(`  not met${a.line === undefined ? '' : ` (line ${a.line})`}: ${a.text}\n`));
   if (verdict === 'fail') io.out(`replay: kafka-sim run ${shown} --seed ${run.seed}\n`);
+  if (reportFile !== undefined && options.quiet !== true) io.out(`report: ${reportFile}\n`);
   return verdict === 'pass' ? 0 : 1;
 }
