@@ -231,8 +231,8 @@ function tellGroups(run: ScenarioRun, add: (time: SimTime, text: string, tone: T
 function consumerSummaries(run: ScenarioRun): string[] {
   const counts = new Map<string, { polled: number; processed: number; commits: number; failed: number }>();
   const of = (process: string) => {
-    let c = counts.get(process);
-    if (c === undefined) counts.set(process, (c = { polled: 0, processed: 0, commits: 0, failed: 0 }));
+    const c = counts.get(process) ?? { polled: 0, processed: 0, commits: 0, failed: 0 };
+    counts.set(process, c);
     return c;
   };
   const processing = new Map<number, number>();
