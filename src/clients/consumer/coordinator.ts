@@ -63,6 +63,11 @@ export class ConsumerCoordinator {
   private findInFlight = false;
   private findAttempts = 0;
   private rejoinNeeded = true;
+  /**
+   * The leader's partition counts when it computed the assignment (ConsumerCoordinator's
+   * assignmentSnapshot): a later change, e.g. partitions added, makes it rejoin.
+   */
+  private assignmentSnapshot: Map<string, number> | undefined;
   private rejoinReason = 'initial join';
   private needsJoinPrepare = true;
   private prepareInFlight = false;
@@ -106,12 +111,18 @@ export class ConsumerCoordinator {
     private readonly recorder: Recorder,
   ) {
     this.protocol = rebalanceProtocol(config);
-    this.nextAutoCommitMs = timers.nowMs + config['auto.commit.interval.ms'];
+    this.nextAutoCommitMs = this.now + config['auto.commit.interval.ms'];
     if (topics === null) this.rejoinNeeded = false;
   }
 
+  /**
+   * Kafka's Time.milliseconds(): whole milliseconds. Deadlines kept in fractional milliseconds
+   * drift (65031.923 + 1000 is 66031.92300000001): a timer set for such a deadline rounds to the
+   * very microsecond it is set at, finds the deadline not yet reached, and re-arms itself forever.
+   * Whole milliseconds are exact, and a timer of `deadline - now` ms fires at or after the deadline.
+   */
   private get now(): number {
-    return this.timers.nowMs;
+    return Math.floor(this.timers.nowMs);
   }
 
   get isStable(): boolean {
@@ -171,8 +182,22 @@ export class ConsumerCoordinator {
       this.lookupCoordinator();
       return; // no auto-commit without a coordinator
     }
+    this.checkAssignmentMetadata();
     if (this.rejoinNeeded || this.state !== 'STABLE') this.ensureActiveGroup();
     this.maybeAutoCommit();
+  }
+
+  /** ConsumerCoordinator.rejoinNeededOrPending: the leader rejoins when its metadata has changed. */
+  private checkAssignmentMetadata(): void {
+    const snapshot = this.assignmentSnapshot;
+    if (snapshot === undefined || this.rejoinNeeded) return;
+    const now = new Map([...snapshot.keys()].map((t) => [t, this.metadata.partitionCount(t) ?? 0]));
+    if ([...snapshot].every(([t, c]) => now.get(t) === c)) return;
+    const show = (m: Map<string, number>) => `{${[...m].map(([t, c]) => `${t}=${c}`).join(', ')}}`;
+    this.assignmentSnapshot = undefined;
+    this.requestRejoin(
+      `cached metadata has changed from ${show(snapshot)} at the beginning of the rebalance to ${show(now)}`,
+    );
   }
 
   requestRejoin(reason: string): void {
@@ -312,7 +337,10 @@ export class ConsumerCoordinator {
         this.state = 'COMPLETING_REBALANCE';
         this.enableHeartbeat();
         if (r.leader === r.memberId) this.onLeaderElected(r);
-        else this.sendSyncGroup([]);
+        else {
+          this.assignmentSnapshot = undefined; // only the leader watches the metadata
+          this.sendSyncGroup([]);
+        }
         return;
       case 'MEMBER_ID_REQUIRED':
         this.generation = { ...this.generation, memberId: r.memberId };
@@ -362,6 +390,7 @@ export class ConsumerCoordinator {
       counts[t] = c;
     }
     this.pendingLeader = undefined;
+    this.assignmentSnapshot = new Map(Object.entries(counts));
     const result = assignPartitions(strategy, counts, subs);
     this.sendSyncGroup(
       r.members.map((m) => ({

@@ -17,7 +17,11 @@ export type ConsumerContext = ProcessContext<KafkaMessage, ConsumerTimer>;
 export class Timers {
   constructor(private readonly ctx: ConsumerContext) {}
   after(delayMs: number, name: string, run: () => void): TimerHandle {
-    return this.ctx.setTimer(ms(Math.max(0, delayMs)), { kind: 'consumer', name, run });
+    // At least a microsecond for any positive delay: a deadline computed in fractional
+    // milliseconds may sit a rounding error past the instant its timer fires, and a re-arm that
+    // rounded to zero delay would fire at the same instant forever (a heartbeat did exactly that).
+    const delay = delayMs > 0 ? Math.max(1, ms(delayMs)) : 0;
+    return this.ctx.setTimer(delay, { kind: 'consumer', name, run });
   }
   cancel(handle: TimerHandle | undefined): void {
     if (handle !== undefined) this.ctx.cancelTimer(handle);
