@@ -398,7 +398,7 @@ export class KafkaProducer {
   private sendProduce(node: number, batches: ProducerBatch[]): void {
     const partitions: ProducePartition[] = [];
     for (const batch of batches) {
-      if (this.transactions !== undefined && !batch.hasSequence) this.transactions.assignSequence(batch);
+      this.transactions?.drained(batch);
       if (this.config.guaranteeMessageOrder) this.accumulator.muted.add(batch.key);
       partitions.push({
         topic: batch.topic,
@@ -526,7 +526,7 @@ export class KafkaProducer {
   private canRetry(batch: ProducerBatch, error: string): boolean {
     if (this.ctx.now - batch.createdAt >= ms(this.config['delivery.timeout.ms'])) return false;
     if (batch.attempts >= this.config.retries) return false;
-    if (this.transactions?.canRetrySequenceError(error)) return true;
+    if (this.transactions !== undefined) return this.transactions.canRetry(batch, error);
     return RETRIABLE_ERRORS.has(error as ErrorName);
   }
 

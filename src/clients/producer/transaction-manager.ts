@@ -1,3 +1,4 @@
+import { type ErrorName, RETRIABLE_ERRORS } from '../../kafka/errors.js';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID } from '../../kafka/log/record.js';
 import type { ProducerBatch } from './batch.js';
 
@@ -9,7 +10,10 @@ interface PartitionEntry {
   lastAckedSequence: number;
   /** Batches with a sequence, not yet done, by base sequence. */
   readonly inflight: ProducerBatch[];
-  /** Set when a retried batch expired: the sequence expected next (unresolved until checked). */
+  /**
+   * Set when a retried batch expired: the sequence expected next (unresolved until checked;
+   * TransactionManager.partitionsWithUnresolvedSequences).
+   */
   unresolved?: number;
 }
 
@@ -28,6 +32,11 @@ export class TransactionManager {
   initializing = false;
   private readonly partitions = new Map<string, PartitionEntry>();
   private readonly bumpFor = new Set<string>();
+  /**
+   * Batches renumbered by an epoch bump since they were last drained (ProducerBatch.reopened,
+   * sequenceHasBeenReset at 3.8.0: set by resetProducerState, cleared by close at drain time).
+   */
+  private readonly reset = new WeakSet<ProducerBatch>();
 
   get hasProducerId(): boolean {
     return this.producerId !== NO_PRODUCER_ID;
@@ -71,6 +80,15 @@ export class TransactionManager {
     return first !== undefined && first !== batch && first.baseSequence < batch.baseSequence;
   }
 
+  /**
+   * RecordAccumulator.drainBatchesForOneNode: a batch without a sequence gets one; every drained
+   * batch is closed, which clears its sequence-reset mark (ProducerBatch.close).
+   */
+  drained(batch: ProducerBatch): void {
+    if (!batch.hasSequence) this.assignSequence(batch);
+    this.reset.delete(batch);
+  }
+
   /** At first drain: the batch gets the partition's next sequence under the current id and epoch. */
   assignSequence(batch: ProducerBatch): void {
     const entry = this.entry(batch.key);
@@ -103,20 +121,65 @@ export class TransactionManager {
   }
 
   /**
-   * handleFailedBatch: an out-of-order failure, or a definite rejection while retries remained,
-   * asks for an epoch bump for the partition; a retried batch that expired leaves its sequence unresolved.
+   * A batch failed for good (TransactionManager.handleFailedBatch, idempotent producer). A retried
+   * batch that expired leaves its partition's sequence unresolved (Sender.sendProducerData ->
+   * markSequenceUnresolved). An OutOfOrderSequenceException means a gap in the broker's log: bump
+   * the epoch for the partition; so does an UnknownProducerIdException, its subclass (only the
+   * transactional producer resets the partition's sequences for it instead). Any other definite
+   * rejection while retries remained bumps too.
    */
   failed(batch: ProducerBatch, error: string, adjustSequenceNumbers: boolean, expiredInRetry: boolean): void {
     const entry = this.entry(batch.key);
     this.removeInflight(entry, batch);
     if (!batch.hasSequence) return;
-    if (expiredInRetry) entry.unresolved = batch.lastSequence + 1;
-    else if (error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || adjustSequenceNumbers) this.bumpFor.add(batch.key);
+    if (expiredInRetry) entry.unresolved = Math.max(entry.unresolved ?? 0, batch.lastSequence + 1);
+    else if (
+      error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' ||
+      error === 'UNKNOWN_PRODUCER_ID' ||
+      adjustSequenceNumbers
+    )
+      this.requestEpochBump(batch.key);
   }
 
-  /** TransactionManager.canRetry for OUT_OF_ORDER_SEQUENCE_NUMBER: an earlier batch failed; this one retries. */
-  canRetrySequenceError(error: string): boolean {
-    return error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error === 'UNKNOWN_PRODUCER_ID';
+  /**
+   * TransactionManager.canRetry at 3.8.0 for the idempotent producer (no transactional id), asked by
+   * Sender.canRetry once the batch is within delivery.timeout.ms and retries. Both sequence errors
+   * are always retried; what differs is whether the partition's epoch is bumped first (KIP-360), so
+   * that the retry goes out under a new epoch from sequence 0 and the broker takes it:
+   * - OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not the next one (its base sequence is not
+   *   lastAckedSequence + 1: an earlier batch failed and this one waits for it), or whose sequence was
+   *   already reset by a bump, with no unresolved sequence: retry as it is.
+   * - OUT_OF_ORDER_SEQUENCE_NUMBER for the next batch: the broker lost acknowledged records (its log
+   *   is shorter than what was acknowledged): bump. With an unresolved sequence, bump only when the
+   *   batch is the one right after it; otherwise wait for the gap to resolve.
+   * - UNKNOWN_PRODUCER_ID (the broker lost the producer's state): retry without a bump while the log
+   *   start offset is unknown (-1) or the sequence was already reset; otherwise bump. (The
+   *   transactional producer's comparison of lastAckedOffset with logStartOffset ends in a bump too
+   *   for the idempotent one.) A 3.8 broker no longer answers a produce with it (ProducerAppendInfo
+   *   accepts any sequence from an unknown producer), and our ProduceResponse carries no log start
+   *   offset, so `logStartOffset` defaults to -1.
+   * Any other error is retried when it is retriable (RetriableException).
+   */
+  canRetry(batch: ProducerBatch, error: string, logStartOffset = -1): boolean {
+    if (error === 'UNKNOWN_PRODUCER_ID') {
+      if (logStartOffset === -1 || this.reset.has(batch)) return true;
+      this.requestEpochBump(batch.key);
+      return true;
+    }
+    if (error === 'OUT_OF_ORDER_SEQUENCE_NUMBER') {
+      const entry = this.entry(batch.key);
+      const unresolved = entry.unresolved;
+      const isNext = batch.baseSequence - entry.lastAckedSequence === 1;
+      if (unresolved === undefined && (this.reset.has(batch) || !isNext)) return true;
+      if (unresolved === undefined || batch.baseSequence === unresolved) this.requestEpochBump(batch.key);
+      return true;
+    }
+    return RETRIABLE_ERRORS.has(error as ErrorName);
+  }
+
+  /** requestEpochBumpForPartition: the next sender iteration bumps the epoch and renumbers the partition. */
+  private requestEpochBump(key: string): void {
+    this.bumpFor.add(key);
   }
 
   private removeInflight(entry: PartitionEntry, batch: ProducerBatch): void {
@@ -149,12 +212,14 @@ export class TransactionManager {
       const entry = this.entry(key);
       entry.producerId = this.producerId;
       entry.producerEpoch = this.producerEpoch;
+      entry.unresolved = undefined;
       let sequence = 0;
       for (const batch of entry.inflight) {
         // startSequencesAtBeginning: the batches keep their order and get new numbers.
         batch.producerId = this.producerId;
         batch.producerEpoch = this.producerEpoch;
         batch.baseSequence = sequence;
+        this.reset.add(batch);
         sequence += batch.records.length;
       }
       entry.nextSequence = sequence;
