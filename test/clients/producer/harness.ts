@@ -14,20 +14,23 @@ export interface ProducerRun {
   readonly broker?: Partial<BrokerConfig>;
   readonly workload?: Partial<ProducerWorkload>;
   readonly truncation?: TruncationMode;
+  /** Replicas of each partition of `t` (default: RF 3, partition p led by broker p % 3 + 1). */
+  readonly assignment?: number[][];
 }
 
-/** Three brokers, topic `t` with RF 3 created at 3 s, one producer `p1` started at 5 s. */
+/** Three brokers, topic `t` (RF 3 unless `assignment`) created at 3 s, one producer `p1` started at 5 s. */
 export function producerCluster(run: ProducerRun) {
   const cluster = zkCluster({
     seed: run.seed,
     ...(run.broker === undefined ? {} : { config: run.broker }),
     ...(run.truncation === undefined ? {} : { truncation: run.truncation }),
   });
-  const partitions = run.partitions ?? 1;
+  const partitions = run.assignment?.length ?? run.partitions ?? 1;
   cluster.createTopic(
     seconds(3),
     't',
-    Array.from({ length: partitions }, (_, p) => [1, 2, 3].map((_, i) => ((p + i) % 3) + 1)),
+    run.assignment ??
+      Array.from({ length: partitions }, (_, p) => [1, 2, 3].map((_, i) => ((p + i) % 3) + 1)),
   );
   const history = new ClientHistory();
   cluster.world.spawn(
@@ -54,7 +57,7 @@ export function producerCluster(run: ProducerRun) {
   };
   const completions = (type: SendOp['type']) =>
     history.ops.filter((o): o is SendOp => o.f === 'send' && o.type === type);
-  return { ...cluster, history, committed, completions, partitions };
+  return { ...cluster, history, clusterHistory: cluster.history, committed, completions, partitions };
 }
 
 /** Send order of a producer's values: `p1-17` → 17. */
