@@ -13,8 +13,11 @@ import { type BrokerFault, brokerFaultArbitrary, scheduleFaultFor } from '../../
 const RUNS = Number(process.env.FC_RUNS ?? 5);
 /** A run takes up to about a second on a 2-core machine: room for the runs asked for. */
 const TIMEOUT = Math.max(60_000, RUNS * 3_000);
-/** STORMS_FAIL=1: a run cut short by an event storm fails the property instead of being reported. */
-const STORMS_FAIL = process.env.STORMS_FAIL === '1';
+/**
+ * A run cut short by an event storm fails the property (the consumer's heartbeat livelock is fixed:
+ * see test/clients/consumer/timers.test.ts); STORMS_FAIL=0 only reports it, for diagnosis.
+ */
+const STORMS_FAIL = process.env.STORMS_FAIL !== '0';
 /**
  * A simulated second that takes more events than this is an event storm: the run is cut short
  * there (a second of this workload takes a few hundred events, a few thousand under faults).
