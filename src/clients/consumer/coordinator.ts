@@ -62,6 +62,7 @@ export class ConsumerCoordinator {
   coordinator: number | null = null;
   private findInFlight = false;
   private findAttempts = 0;
+  private findRetryAtMs = 0;
   private rejoinNeeded = true;
   /**
    * The leader's partition counts when it computed the assignment (ConsumerCoordinator's
@@ -74,8 +75,9 @@ export class ConsumerCoordinator {
   private prepareCommitted = false;
   private joinInFlight = false;
   private syncInFlight = false;
+  /** No JoinGroup before this: joinGroupIfNeeded sleeps retry.backoff.ms after a retriable failure. */
   private joinRetryAtMs = 0;
-  private joinAttempts = 0;
+  private joinRetryTimer: TimerHandle | undefined;
   private pendingLeader: JoinGroupResponse | undefined;
   private lastGeneration = -1;
   private readonly protocol: 'EAGER' | 'COOPERATIVE';
@@ -131,12 +133,20 @@ export class ConsumerCoordinator {
 
   // ---- coordinator discovery -------------------------------------------------------------------
 
+  /**
+   * AbstractCoordinator.lookupCoordinator, with ensureCoordinatorReady's sleep of
+   * retryBackoff.backoff(attempts++) after a failed FindCoordinator: no caller (poll, a commit,
+   * the heartbeat thread) sends the next one before that backoff has passed. Kafka's attempt count
+   * restarts with each ensureCoordinatorReady call (each poll); here it restarts on success.
+   */
   lookupCoordinator(): void {
-    if (this.coordinator !== null || this.findInFlight) return;
+    if (this.coordinator !== null || this.findInFlight || this.now < this.findRetryAtMs) return;
     this.findInFlight = true;
     const retry = () => {
       this.findInFlight = false;
-      this.timers.after(this.backoff.backoff(this.findAttempts++), 'find-coordinator-backoff', () => {
+      const wait = this.backoff.backoff(this.findAttempts++);
+      this.findRetryAtMs = this.now + wait;
+      this.timers.after(wait, 'find-coordinator-backoff', () => {
         this.lookupCoordinator();
         this.onProgress();
       });
@@ -213,7 +223,11 @@ export class ConsumerCoordinator {
     }
     if (this.state === 'STABLE' && !this.rejoinNeeded) return;
     if (this.now < this.joinRetryAtMs) {
-      this.timers.after(this.joinRetryAtMs - this.now, 'join-backoff', () => this.onProgress());
+      if (this.joinRetryTimer === undefined)
+        this.joinRetryTimer = this.timers.after(this.joinRetryAtMs - this.now, 'join-backoff', () => {
+          this.joinRetryTimer = undefined;
+          this.onProgress();
+        });
       return;
     }
     if (this.needsJoinPrepare) {
@@ -315,20 +329,26 @@ export class ConsumerCoordinator {
       (why) => {
         this.joinInFlight = false;
         this.markCoordinatorUnknown(`JoinGroup ${why}`);
+        this.retryJoinLater();
         this.onProgress();
       },
     );
   }
 
+  /**
+   * AbstractCoordinator.joinGroupIfNeeded: after a retriable failure of the join (or of the
+   * SyncGroup that completes it), `timer.sleep(rebalanceConfig.retryBackoffMs)`: a fixed
+   * retry.backoff.ms in 3.8, not the exponential backoff. UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+   * REBALANCE_IN_PROGRESS and MEMBER_ID_REQUIRED rejoin at once.
+   */
   private retryJoinLater(): void {
-    this.joinRetryAtMs = this.now + this.backoff.backoff(this.joinAttempts++);
+    this.joinRetryAtMs = this.now + this.config['retry.backoff.ms'];
   }
 
   private handleJoinResponse(r: JoinGroupResponse): void {
     switch (r.error) {
       case 'NONE':
         if (this.state !== 'PREPARING_REBALANCE') return;
-        this.joinAttempts = 0;
         this.generation = {
           generationId: r.generationId,
           memberId: r.memberId,
@@ -356,6 +376,7 @@ export class ConsumerCoordinator {
       case 'COORDINATOR_NOT_AVAILABLE':
       case 'NOT_COORDINATOR':
         this.markCoordinatorUnknown(`JoinGroup ${r.error}`);
+        this.retryJoinLater();
         return;
       case 'COORDINATOR_LOAD_IN_PROGRESS':
         this.retryJoinLater();
@@ -428,8 +449,10 @@ export class ConsumerCoordinator {
         else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
         else if (r.error === 'ILLEGAL_GENERATION')
           this.resetGeneration(false, 'SyncGroup ILLEGAL_GENERATION');
-        else if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`SyncGroup ${r.error}`);
-        else this.retryJoinLater();
+        else if (COORDINATOR_GONE.has(r.error)) {
+          this.markCoordinatorUnknown(`SyncGroup ${r.error}`);
+          this.retryJoinLater();
+        } else this.retryJoinLater();
         if (r.error !== 'NONE') this.state = this.state === 'UNJOINED' ? 'UNJOINED' : 'PREPARING_REBALANCE';
         this.onProgress();
       },
@@ -437,6 +460,7 @@ export class ConsumerCoordinator {
         this.syncInFlight = false;
         if (this.state === 'COMPLETING_REBALANCE') this.state = 'PREPARING_REBALANCE';
         this.markCoordinatorUnknown(`SyncGroup ${why}`);
+        this.retryJoinLater();
         this.onProgress();
       },
     );
@@ -787,21 +811,25 @@ export class ConsumerCoordinator {
           if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`OffsetFetch ${r.error}`);
           retry();
         } else {
-          this.offsetFetchAttempts = 0;
+          // A partition's error (UNSTABLE_OFFSET_COMMIT, ...) retries the fetch once, not once per partition.
+          let failed = false;
           for (const c of r.partitions) {
             const p = this.subscriptions.get(c.topic, c.partition);
             if (p === undefined || p.state !== 'initializing') continue;
-            if (c.error !== 'NONE') retry();
+            if (c.error !== 'NONE') failed = true;
             else if (c.committedOffset >= 0)
               this.subscriptions.seek(p, c.committedOffset, c.committedLeaderEpoch);
             else this.subscriptions.requestReset(p);
           }
+          if (failed) retry();
+          else this.offsetFetchAttempts = 0;
         }
         this.onProgress();
       },
       (why) => {
         settle();
         this.markCoordinatorUnknown(`OffsetFetch ${why}`);
+        retry();
         this.onProgress();
       },
     );
