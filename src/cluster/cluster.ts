@@ -12,9 +12,13 @@ import { type BrokerActor, type BrokerMessage, brokerActor } from '../kafka/brok
 import { brokerName } from '../kafka/broker/io.js';
 import { type BrokerConfig, DEFAULT_BROKER_CONFIG, type TruncationMode } from '../kafka/config.js';
 import {
+  BROKER_IDS_PATH,
+  BROKER_TOPICS_PATH,
+  CONTROLLER_EPOCH_PATH,
   CONTROLLER_PATH,
   decodeController,
   decodePartitionState,
+  type PartitionStateZNode,
   partitionStatePath,
 } from '../kafka/zk-data.js';
 import type { LatencyDistribution } from '../sim/latency.js';
@@ -22,7 +26,7 @@ import type { ActorFactory } from '../sim/process.js';
 import type { SimTime } from '../sim/time.js';
 import type { TraceLevel, TraceRecord } from '../sim/trace.js';
 import { World } from '../sim/world.js';
-import { ZkEnsemble } from '../zk/index.js';
+import { type ZkBackup, ZkEnsemble, type ZnodeTree } from '../zk/index.js';
 
 /** Every message in a cluster's world: Kafka's requests and ZooKeeper's. */
 export type ClusterMessage = BrokerMessage;
@@ -56,6 +60,71 @@ export interface TopicSpec {
   readonly configs?: Readonly<Record<string, string>>;
 }
 
+/** A partition's state znode, with its version (the partition epoch). */
+export type StoredPartitionState = PartitionStateZNode & { readonly zkVersion: number };
+
+/** What Kafka keeps in ZooKeeper that a restore rolls back, read from the tree at one moment. */
+export interface KafkaZkView {
+  /** /controller_epoch, if it exists. */
+  readonly controllerEpoch: number | undefined;
+  /** The broker id in /controller, if it exists. */
+  readonly controller: number | undefined;
+  /** The ids under /brokers/ids, sorted, each with its broker epoch (the znode's czxid). */
+  readonly brokers: readonly { readonly id: number; readonly epoch: number }[];
+  /** Every partition state znode, by `topic-partition`, sorted. */
+  readonly partitions: ReadonlyMap<
+    string,
+    { readonly topic: string; readonly partition: number } & StoredPartitionState
+  >;
+}
+
+/** What `restoreZooKeeper` did: the backup, and Kafka's view of ZooKeeper just before and just after. */
+export interface ZooKeeperRestore {
+  readonly backup: string;
+  /** When the backup was taken, and when it was restored (µs). */
+  readonly takenAt: SimTime;
+  readonly restoredAt: SimTime;
+  readonly zxidBefore: number;
+  readonly zxidAfter: number;
+  readonly before: KafkaZkView;
+  readonly after: KafkaZkView;
+  /** Sessions of the backup, live again (their ephemerals came back with them). */
+  readonly revivedSessions: number;
+  /** Sessions created since the backup: their clients will be told SESSIONEXPIRED. */
+  readonly forgottenSessions: number;
+}
+
+/** Kafka's znodes as they are in `tree` now. */
+export function kafkaZkView(tree: ZnodeTree): KafkaZkView {
+  const epoch = tree.node(CONTROLLER_EPOCH_PATH)?.data;
+  const controller = tree.node(CONTROLLER_PATH)?.data;
+  const brokers = (tree.node(BROKER_IDS_PATH)?.children ?? [])
+    .map((id) => ({ id: Number(id), epoch: tree.node(`${BROKER_IDS_PATH}/${id}`)?.stat.czxid ?? -1 }))
+    .sort((a, b) => a.id - b.id);
+  const partitions = new Map<string, { topic: string; partition: number } & StoredPartitionState>();
+  for (const topic of tree.node(BROKER_TOPICS_PATH)?.children ?? []) {
+    const numbers = (tree.node(`${BROKER_TOPICS_PATH}/${topic}/partitions`)?.children ?? [])
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const partition of numbers) {
+      const node = tree.node(partitionStatePath(topic, partition));
+      if (node === undefined || node.data === null) continue;
+      partitions.set(`${topic}-${partition}`, {
+        topic,
+        partition,
+        ...decodePartitionState(node.data),
+        zkVersion: node.stat.version,
+      });
+    }
+  }
+  return {
+    controllerEpoch: epoch === undefined || epoch === null ? undefined : Number(epoch),
+    controller: controller === undefined || controller === null ? undefined : decodeController(controller),
+    brokers,
+    partitions,
+  };
+}
+
 const ADMIN = 'admin';
 const READY_POLL: SimTime = 100_000;
 
@@ -77,6 +146,8 @@ export class Cluster {
   readonly adminOutcomes: AdminOutcome[] = [];
   private readonly setup: AdminOperation[] = [];
   private ready = false;
+  /** ZooKeeper backups taken by `backupZooKeeper`, by name. */
+  private readonly zkBackups = new Map<string, ZkBackup>();
 
   constructor(readonly options: ClusterOptions) {
     this.world = new World<ClusterMessage, ClusterTimer>({
@@ -177,6 +248,49 @@ export class Cluster {
     }
     this.ready = true;
     for (const operation of this.setup.splice(0)) this.adminClient().submit(operation);
+  }
+
+  /**
+   * Backs up ZooKeeper's data now, under `name`, as an operator copies a server's dataDir: every
+   * znode with its zxids, versions and ephemeral owner, and the session table. A later backup of
+   * the same name replaces it.
+   */
+  backupZooKeeper(name: string): ZkBackup {
+    const backup = this.ensemble.backup(this.world.now);
+    this.zkBackups.set(name, backup);
+    return backup;
+  }
+
+  /** The backup taken under `name`, if any. */
+  zooKeeperBackup(name: string): ZkBackup | undefined {
+    return this.zkBackups.get(name);
+  }
+
+  /**
+   * Restores ZooKeeper from backup `name`, as operators do it: the whole ensemble stops (every
+   * server crashes, so every client is disconnected), the data is replaced, and the servers start
+   * again (ZkEnsemble.restore says what comes back and what zxids do). Kafka's brokers are not
+   * told: /controller_epoch, /controller, /brokers/ids and every partition's state are what they
+   * were at the backup, while brokers remember the leader and controller epochs they have seen since.
+   */
+  restoreZooKeeper(name: string): ZooKeeperRestore {
+    const backup = this.zkBackups.get(name);
+    if (backup === undefined) throw new RangeError(`restoreZooKeeper: no backup named '${name}'`);
+    const before = kafkaZkView(this.ensemble.tree);
+    for (const server of this.zookeeperNames) this.world.crash(server);
+    const result = this.ensemble.restore(backup, this.world.now);
+    for (const server of this.zookeeperNames) this.world.restart(server);
+    return {
+      backup: name,
+      takenAt: backup.takenAt,
+      restoredAt: this.world.now,
+      zxidBefore: result.zxidBefore,
+      zxidAfter: result.zxidAfter,
+      before,
+      after: kafkaZkView(this.ensemble.tree),
+      revivedSessions: result.revived.length,
+      forgottenSessions: result.forgotten.length,
+    };
   }
 
   /** Adds a Kafka producer named `name`, started at `startAt` (default: now). */

@@ -24,6 +24,7 @@ const FAULT_KINDS = new Set([
   'isolate',
   'partition',
   'expire-session',
+  'restore-zookeeper',
   'link',
 ]);
 

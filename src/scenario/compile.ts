@@ -12,6 +12,7 @@ import { KafkaError, planCreatePartitions, planCreateTopic } from '../kafka/admi
 import { type BrokerConfig, DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import type { LatencyDistribution } from '../sim/latency.js';
 import { type SimTime, toMillis } from '../sim/time.js';
+import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { parseScenario, ScenarioError, type SourceMap } from './load.js';
 import type {
@@ -44,6 +45,7 @@ export type Action =
       readonly oneWay: boolean;
     }
   | { readonly kind: 'expire-session'; readonly broker: number }
+  | { readonly kind: 'backup-zookeeper' | 'restore-zookeeper'; readonly backup: string }
   | { readonly kind: 'create-topic'; readonly topic: CompiledTopic }
   | { readonly kind: 'delete-topic'; readonly topic: string }
   | { readonly kind: 'add-partitions'; readonly topic: string; readonly count: number }
@@ -124,6 +126,8 @@ const ACTION_KEYS = [
   'heal',
   'link',
   'expire-session',
+  'backup-zookeeper',
+  'restore-zookeeper',
   'create-topic',
   'delete-topic',
   'add-partitions',
@@ -188,6 +192,7 @@ class Compiler {
       this.clients.add(c.name);
     }
     const timeline = (s.timeline ?? []).map((entry, i) => this.entry(entry, i, config));
+    this.checkRestores(timeline);
     const startedByTimeline = new Set(
       timeline.flatMap(({ action }) => (action.kind === 'start' ? [action.client] : [])),
     );
@@ -455,6 +460,35 @@ class Compiler {
     return target;
   }
 
+  /**
+   * Every restore-zookeeper names a backup taken before it: earlier in time, or at the same time
+   * and earlier in the file (the timeline runs in time order, ties in file order).
+   */
+  private checkRestores(timeline: readonly TimedAction[]): void {
+    const backups = timeline.flatMap((entry, i) =>
+      entry.action.kind === 'backup-zookeeper' ? [{ name: entry.action.backup, at: entry.at, i }] : [],
+    );
+    timeline.forEach((entry, i) => {
+      if (entry.action.kind !== 'restore-zookeeper') return;
+      const name = entry.action.backup;
+      const here = ['timeline', i, 'restore-zookeeper'];
+      const named = backups.filter((b) => b.name === name);
+      if (named.some((b) => b.at < entry.at || (b.at === entry.at && b.i < i))) return;
+      const first = named[0];
+      if (first !== undefined)
+        this.fail(
+          here,
+          `backup '${name}' is taken at ${this.scenario.timeline?.[first.i]?.at}, not before this restore at ${this.scenario.timeline?.[i]?.at}.`,
+        );
+      const names = [...new Set(backups.map((b) => b.name))];
+      const guess = didYouMean(name, names);
+      this.fail(
+        here,
+        `no backup named '${name}'${guess === undefined ? '' : ` (did you mean '${guess}'?)`}: take one earlier in the timeline with backup-zookeeper: ${name}.`,
+      );
+    });
+  }
+
   private entry(entry: TimelineEntry, i: number, config: BrokerConfig): TimedAction {
     const path = ['timeline', i];
     const at = this.duration([...path, 'at'], entry.at);
@@ -502,6 +536,9 @@ class Compiler {
           if (broker === null) this.fail(here, `expire-session takes a broker, not '${name}'.`);
           return { kind: 'expire-session', broker: Number(broker[1]) };
         }
+        case 'backup-zookeeper':
+        case 'restore-zookeeper':
+          return { kind: key, backup: value as string };
         case 'create-topic':
           return { kind: 'create-topic', topic: this.topic(value as TopicFileSpec, here, config) };
         case 'delete-topic': {

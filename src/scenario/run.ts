@@ -3,7 +3,12 @@ import { snapshotCluster } from '../checks/snapshot.js';
 import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
 import { resolveProducerConfig } from '../clients/producer/config.js';
 import type { KafkaProducer } from '../clients/producer/producer.js';
-import { Cluster } from '../cluster/cluster.js';
+import {
+  Cluster,
+  type KafkaZkView,
+  type StoredPartitionState,
+  type ZooKeeperRestore,
+} from '../cluster/cluster.js';
 import { describeTopics } from '../kafka/admin/index.js';
 import { brokerName } from '../kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
@@ -11,6 +16,7 @@ import type { Fault } from '../sim/fault.js';
 import type { SimTime } from '../sim/time.js';
 import type { TraceLevel, TraceRecord } from '../sim/trace.js';
 import type { Action, CompiledScenario, TimedAction } from './compile.js';
+import { formatDuration } from './duration.js';
 import type { StateAssertion } from './types.js';
 
 /** A line of the run's story told by the timeline itself: what was done, or what was seen. */
@@ -253,6 +259,16 @@ function apply(
       say(`ZooKeeper expires broker ${action.broker}'s session at its next tick`);
       return;
     }
+    case 'backup-zookeeper': {
+      const backup = cluster.backupZooKeeper(action.backup);
+      say(
+        `ZooKeeper backed up as ${action.backup}: ${backup.tree.nodes.size} znodes up to zxid 0x${backup.tree.zxid.toString(16)}, ${backup.sessions.length} session(s)`,
+      );
+      return;
+    }
+    case 'restore-zookeeper':
+      say(describeRestore(cluster.restoreZooKeeper(action.backup)));
+      return;
     case 'create-topic':
       cluster.createTopic({
         name: action.topic.name,
@@ -316,6 +332,45 @@ function apply(
       assertions.push(check(cluster, action.assertion, entry.line));
       return;
   }
+}
+
+/** A partition's state znode in a sentence: `leader 2 epoch 3 ISR [2,3]`. */
+function leadership(p: StoredPartitionState): string {
+  return `leader ${p.leader} epoch ${p.leaderEpoch} ISR [${p.isr.join(',')}]`;
+}
+
+/** What a ZooKeeper restore rolled back, for the story: `/controller_epoch 3 -> 1, …`. */
+export function describeRestore(r: ZooKeeperRestore): string {
+  const { before, after } = r;
+  const controller = (id: number | undefined) => (id === undefined ? 'none' : `broker ${id}`);
+  const ids = (view: KafkaZkView) => `[${view.brokers.map((b) => b.id).join(',')}]`;
+  const changes: string[] = [];
+  const unchanged: string[] = [];
+  const compare = (what: string, was: string, now: string) => {
+    if (was === now) unchanged.push(`${what} ${now}`);
+    else changes.push(`${what} ${was} -> ${now}`);
+  };
+  compare(
+    '/controller_epoch',
+    String(before.controllerEpoch ?? 'none'),
+    String(after.controllerEpoch ?? 'none'),
+  );
+  compare('/controller', controller(before.controller), controller(after.controller));
+  compare('/brokers/ids', ids(before), ids(after));
+  const partitions: string[] = [];
+  for (const key of [...new Set([...before.partitions.keys(), ...after.partitions.keys()])].sort()) {
+    const was = before.partitions.get(key);
+    const now = after.partitions.get(key);
+    if (was === undefined) partitions.push(`${key} back (${leadership(now as StoredPartitionState)})`);
+    else if (now === undefined) partitions.push(`${key} gone (was ${leadership(was)})`);
+    else if (leadership(was) !== leadership(now) || was.zkVersion !== now.zkVersion)
+      partitions.push(`${key} ${leadership(was)} -> ${leadership(now)}`);
+  }
+  const shown = partitions.slice(0, 6);
+  if (partitions.length > shown.length) shown.push(`${partitions.length - shown.length} more partition(s)`);
+  const zxid = `zxid 0x${r.zxidBefore.toString(16)} -> 0x${r.zxidAfter.toString(16)}${r.zxidAfter < r.zxidBefore ? ' (zxids are handed out again)' : ''}`;
+  const rolledBack = [...changes, ...shown];
+  return `ZooKeeper restored from backup ${r.backup} taken at t=${formatDuration(r.takenAt)}: every server restarted; ${rolledBack.length === 0 ? 'nothing rolled back' : rolledBack.join(', ')}${unchanged.length === 0 ? '' : ` (unchanged: ${unchanged.join(', ')})`}; ${zxid}; ${r.revivedSessions} session(s) of the backup live again, ${r.forgottenSessions} session(s) created since are gone`;
 }
 
 /** Checks a state assertion against the cluster now, saying what was expected and what was found. */

@@ -231,6 +231,18 @@ const timelineAction: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   'expire-session': { type: 'string', description: 'A broker whose ZooKeeper session expires.' },
+  'backup-zookeeper': {
+    type: 'string',
+    minLength: 1,
+    description:
+      "Backs up ZooKeeper's data now under this name, as an operator copies a server's dataDir: every znode with its zxids, versions and ephemeral owners, and the session table.",
+  },
+  'restore-zookeeper': {
+    type: 'string',
+    minLength: 1,
+    description:
+      "Restores ZooKeeper from the backup of this name (taken earlier in the timeline), as operators do it: every ZooKeeper server stops, the data is replaced, the servers start again. /controller_epoch, /controller, /brokers/ids and every partition's leader, leader epoch and ISR roll back to the backup; the backup's sessions live again, later ones have expired; a standalone server hands zxids out again. Brokers are not told.",
+  },
   'create-topic': topicSpec,
   'delete-topic': { type: 'string' },
   'add-partitions': {

@@ -112,6 +112,8 @@ export type TimelineEntry = { readonly at: string } & (
       };
     }
   | { readonly 'expire-session': string }
+  | { readonly 'backup-zookeeper': string }
+  | { readonly 'restore-zookeeper': string }
   | { readonly 'create-topic': TopicFileSpec }
   | { readonly 'delete-topic': string }
   | { readonly 'add-partitions': { readonly topic: string; readonly count: number } }

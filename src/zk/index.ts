@@ -40,9 +40,22 @@ export {
   type ZkServerToClientMessage,
   type ZkWatchEventMessage,
 } from './protocol.js';
-export { ZkEnsemble, type ZkEnsembleOptions, type ZkServerTimer } from './server.js';
+export {
+  type ZkBackup,
+  ZkEnsemble,
+  type ZkEnsembleOptions,
+  type ZkRestoreResult,
+  type ZkServerTimer,
+} from './server.js';
 export { type SessionConnection, SessionTracker, type TrackedSession } from './sessions.js';
-export { type Notification, type TreeResult, type TreeState, type Znode, ZnodeTree } from './tree.js';
+export {
+  type Notification,
+  type TreeImage,
+  type TreeResult,
+  type TreeState,
+  type Znode,
+  ZnodeTree,
+} from './tree.js';
 export {
   type CreateMode,
   ERROR_CODE_VALUES,

@@ -8,7 +8,7 @@ import {
   type ZkMessage,
 } from './protocol.js';
 import { SessionTracker, type TrackedSession } from './sessions.js';
-import type { Notification } from './tree.js';
+import type { Notification, TreeImage } from './tree.js';
 import { ZnodeTree } from './tree.js';
 import { formatSessionId, type SessionId, type WatchedEvent } from './types.js';
 
@@ -23,6 +23,29 @@ export interface ZkEnsembleOptions {
   readonly minSessionTimeoutMs?: number;
   /** Default 20 × tickTime (ZooKeeperServer). */
   readonly maxSessionTimeoutMs?: number;
+}
+
+/**
+ * A backup of an ensemble's data, as an operator takes one by copying a server's dataDir (its
+ * latest snapshot and transaction log): the znode tree with its zxids, versions and ephemeral
+ * owners, and the session table with each session's timeout.
+ */
+export interface ZkBackup {
+  /** When it was taken (simulated µs). */
+  readonly takenAt: SimTime;
+  readonly tree: TreeImage;
+  readonly sessions: readonly { readonly id: SessionId; readonly timeoutMs: number }[];
+}
+
+/** What a restore did: the zxids on either side and which sessions came back or were lost. */
+export interface ZkRestoreResult {
+  /** The last zxid handed out before the restore, and the one the servers continue from. */
+  readonly zxidBefore: number;
+  readonly zxidAfter: number;
+  /** Sessions of the backup, live again with a full timeout. */
+  readonly revived: readonly SessionId[];
+  /** Sessions live before the restore that the backup does not know: their clients will hear SESSIONEXPIRED. */
+  readonly forgotten: readonly SessionId[];
 }
 
 /**
@@ -107,6 +130,44 @@ export class ZkEnsemble {
   /** A live session, for inspection. */
   session(id: SessionId): Readonly<TrackedSession> | undefined {
     return this.sessions.get(id);
+  }
+
+  /** A deep copy of the ensemble's data and session table at `now` (see ZkBackup). */
+  backup(now: SimTime): ZkBackup {
+    return { takenAt: now, tree: this.tree.image(), sessions: this.sessions.image() };
+  }
+
+  /**
+   * Replaces the ensemble's data with `backup`'s, as an operator restores every server's dataDir:
+   * call it while every server is down, and start them again right after. The servers load the
+   * restored snapshot: the backup's sessions are live again with a full timeout from `now`
+   * (SessionTrackerImpl's constructor) and their ephemerals are back; sessions created since are
+   * unknown, so their clients are told SESSIONEXPIRED when they reconnect. Session ids are not
+   * reused (SessionTrackerImpl.initializeNextSessionId takes them from the clock).
+   *
+   * Zxids: a standalone server continues from the last zxid of its restored data
+   * (ZooKeeperServer.loadData), so zxids handed out since the backup are handed out again, and a
+   * client that has seen one is refused until the server's zxid catches up (processConnectRequest).
+   * A quorum elects a leader that starts a new epoch (Leader.startZkServer sets the last processed
+   * zxid to makeZxid(epoch, 0)), above every zxid of the epoch before; the simulator's zxids carry
+   * no epoch, so for more than one server the counter goes on from the highest it handed out
+   * (which assumes ZooKeeper kept one leader between the backup and the restore).
+   */
+  restore(backup: ZkBackup, now: SimTime): ZkRestoreResult {
+    const zxidBefore = this.tree.zxid;
+    const before = this.sessions.all().map((s) => s.id);
+    const zxidAfter = this.servers.length === 1 ? backup.tree.zxid : Math.max(zxidBefore, backup.tree.zxid);
+    this.tree.load(backup.tree, zxidAfter);
+    this.sessions.load(backup.sessions, now);
+    // Every session just got its full timeout: the expirer's next tick is no resumption.
+    this.lastServedTick = now;
+    const restored = new Set(backup.sessions.map((s) => s.id));
+    return {
+      zxidBefore,
+      zxidAfter,
+      revived: backup.sessions.map((s) => s.id),
+      forgotten: before.filter((id) => !restored.has(id)),
+    };
   }
 
   /** @internal A new session id: the server's id (1-based) in the high bits, as ZooKeeper's are. */
@@ -306,6 +367,15 @@ class ZkServer implements Actor<ZkMessage, ZkServerTimer> {
       return;
     }
     const { sessions, tree } = this.ensemble;
+    if (message.lastZxidSeen > tree.zxid) {
+      // ZooKeeperServer.processConnectRequest (CLIENT_ZXID_AHEAD): a server never serves a client
+      // that has seen more than it has, such as after its data was restored from an older backup.
+      this.ctx.note(
+        `Refusing session request for client ${client} as it has seen zxid 0x${message.lastZxidSeen.toString(16)} our last zxid is 0x${tree.zxid.toString(16)} client must try another server`,
+      );
+      this.closeClient(client);
+      return;
+    }
     const now = this.ctx.now;
     let session: TrackedSession | undefined;
     if (message.sessionId === 0) {

@@ -84,6 +84,20 @@ export class SessionTracker {
       if (!session.doomed) session.expiresAt = this.expiryFor(now, session.timeoutMs);
   }
 
+  /** The session table as a snapshot keeps it (ZooKeeper's sessionsWithTimeouts): ids and timeouts. */
+  image(): { readonly id: SessionId; readonly timeoutMs: number }[] {
+    return [...this.sessions.values()].map(({ id, timeoutMs }) => ({ id, timeoutMs }));
+  }
+
+  /**
+   * Replaces the table with `image`'s sessions, each unconnected and with a full timeout from
+   * `now`, as a server started on restored data tracks them (SessionTrackerImpl's constructor).
+   */
+  load(image: readonly { readonly id: SessionId; readonly timeoutMs: number }[], now: SimTime): void {
+    this.sessions.clear();
+    for (const { id, timeoutMs } of image) this.add(id, timeoutMs, now);
+  }
+
   /** Live sessions, oldest first. */
   all(): TrackedSession[] {
     return [...this.sessions.values()];

@@ -37,6 +37,17 @@ export interface TreeState {
   readonly childWatches: WatchTable;
 }
 
+/**
+ * What a backup of the tree holds (ZooKeeper's snapshot of its DataTree): every znode with its
+ * data and stat (zxids, versions, ephemeral owner), the open sessions with the ephemerals they
+ * own, and the last zxid. Watches are not data: they belong to connections, and go with them.
+ */
+export interface TreeImage {
+  readonly zxid: number;
+  readonly nodes: ReadonlyMap<string, Readonly<Znode>>;
+  readonly sessions: ReadonlyMap<SessionId, ReadonlySet<string>>;
+}
+
 /** A watch that fired: `event` goes to `session`. */
 export interface Notification {
   readonly session: SessionId;
@@ -112,6 +123,32 @@ export class ZnodeTree {
   /** A deep copy of the state, for comparing runs and stepping through history. */
   snapshot(): TreeState {
     return structuredClone(this.state);
+  }
+
+  /** A deep copy of the data (a snapshot as ZooKeeper writes it to its dataDir): see TreeImage. */
+  image(): TreeImage {
+    return structuredClone({ zxid: this.state.zxid, nodes: this.state.nodes, sessions: this.state.sessions });
+  }
+
+  /**
+   * Replaces the data with a copy of `image` (ZKDatabase.loadDataBase from a restored dataDir),
+   * every watch dropped, and the last zxid set to `zxid` (by default the image's own: a standalone
+   * server hands out zxids again from where its data ends).
+   */
+  load(image: TreeImage, zxid: number = image.zxid): void {
+    if (zxid < image.zxid) throw new RangeError(`load: zxid ${zxid} is below the image's ${image.zxid}`);
+    const copy = structuredClone(image) as TreeImage & {
+      readonly nodes: Map<string, Znode>;
+      readonly sessions: Map<SessionId, Set<string>>;
+    };
+    const { nodes, sessions, dataWatches, childWatches } = this.state;
+    nodes.clear();
+    for (const [path, node] of copy.nodes) nodes.set(path, node);
+    sessions.clear();
+    for (const [id, paths] of copy.sessions) sessions.set(id, paths);
+    dataWatches.clear();
+    childWatches.clear();
+    this.state.zxid = zxid;
   }
 
   // ---- inspection ----------------------------------------------------------------------------

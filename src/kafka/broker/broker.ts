@@ -202,6 +202,34 @@ export function brokerActor(options: BrokerOptions) {
         else if (message.type === 'CreatePartitions') admin.handleCreatePartitions(from, message);
         else admin.handleDeleteTopics(from, message);
         ctx.setTimer(message.timeoutMs * 1000, ADMIN_EXPIRY);
+      } else if (
+        (message.type === 'LeaderAndIsr' ||
+          message.type === 'UpdateMetadata' ||
+          message.type === 'StopReplica') &&
+        message.brokerEpoch !== -1 &&
+        message.brokerEpoch < replicaManager.brokerEpoch
+      ) {
+        // KIP-380 (KafkaApis, ZkBrokerEpochManager.isBrokerEpochStale): a request for an earlier
+        // registration of this broker is refused. Only an older epoch is: one that went backwards
+        // (ZooKeeper restored, zxids handed out again) looks newer and passes.
+        ctx.note(
+          `Received ${message.type} request with broker epoch ${message.brokerEpoch} smaller than the current broker epoch ${replicaManager.brokerEpoch} from controller ${message.controllerId} with epoch ${message.controllerEpoch}.`,
+        );
+        io.send(
+          from,
+          message.type === 'LeaderAndIsr'
+            ? {
+                type: 'LeaderAndIsrResponse',
+                correlationId: message.correlationId,
+                error: 'STALE_BROKER_EPOCH',
+                partitionErrors: [],
+              }
+            : {
+                type: message.type === 'UpdateMetadata' ? 'UpdateMetadataResponse' : 'StopReplicaResponse',
+                correlationId: message.correlationId,
+                error: 'STALE_BROKER_EPOCH',
+              },
+        );
       } else replicaManager.handleMessage(from, message);
     };
     let zk!: ZkClient;

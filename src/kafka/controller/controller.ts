@@ -351,9 +351,17 @@ export class KafkaController {
       this.io.note(
         `Newly added brokers: ${list(added)}, deleted brokers: ${list(dead)}, bounced brokers: ${list(bounced)}, all live brokers: ${list([...current.keys()])}`,
       );
-      this.liveBrokers = new Map([...current].filter(([id]) => !bounced.includes(id)));
+      // Only new and bounced brokers get the epoch just read (controllerContext.liveBrokerIdAndEpochs):
+      // one that registered again with a lower czxid (ZooKeeper restored from a backup hands zxids
+      // out again) is no bounce, and keeps the epoch the controller knew.
+      const next = new Map(
+        [...current].map(([id, epoch]): [number, number] =>
+          known.has(id) && !bounced.includes(id) ? [id, known.get(id) as number] : [id, epoch],
+        ),
+      );
+      this.liveBrokers = new Map([...next].filter(([id]) => !bounced.includes(id)));
       this.onBrokerFailure([...dead, ...bounced], () => {
-        this.liveBrokers = current;
+        this.liveBrokers = next;
         this.onBrokerStartup([...added, ...bounced], done);
       });
     });

@@ -36,7 +36,9 @@ export function partitionStateData(p: ControllerPartition, isNew = false): Parti
 /**
  * The requests one controller action sends (ControllerBrokerRequestBatch): LeaderAndIsr per broker,
  * then UpdateMetadata with every touched partition to all live brokers, in that order, and only to
- * live brokers. A LeaderAndIsr for a partition also puts it in the UpdateMetadata.
+ * live brokers. A LeaderAndIsr for a partition also puts it in the UpdateMetadata. A broker gets one
+ * state per partition: a later one in the same batch replaces the earlier, and a partition once
+ * new stays new (addLeaderAndIsrRequestForBrokers keeps a map by partition).
  */
 export class RequestBatch {
   readonly leaderAndIsr = new Map<number, PartitionStateData[]>();
@@ -46,7 +48,10 @@ export class RequestBatch {
     for (const b of brokers) {
       if (b < 0) continue;
       const list = this.leaderAndIsr.get(b) ?? [];
-      list.push(partitionStateData(p, isNew));
+      const at = list.findIndex((s) => s.topic === p.topic && s.partition === p.partition);
+      const state = partitionStateData(p, isNew || (at >= 0 && list[at]?.isNew === true));
+      if (at >= 0) list[at] = state;
+      else list.push(state);
       this.leaderAndIsr.set(b, list);
     }
     this.addUpdateMetadata(p);

@@ -63,25 +63,26 @@ export class LeaderEpochCache {
    * or the log end for the latest epoch): LeaderEpochFileCache.endOffsetFor at 3.8.0.
    */
   endOffsetFor(requested: number, logEndOffset: number): EpochEntry & { endOffset: number } {
-    const undefinedAnswer = {
-      epoch: UNDEFINED_EPOCH,
-      startOffset: UNDEFINED_OFFSET,
-      endOffset: UNDEFINED_OFFSET,
-    };
-    if (requested === UNDEFINED_EPOCH) return undefinedAnswer;
-    if (requested === this.latestEpoch) {
-      const last = this.entries[this.entries.length - 1] as EpochEntry;
-      return { ...last, endOffset: logEndOffset };
+    // Whole literals, no spreads: this runs for every follower fetch.
+    const entries = this.entries;
+    const n = entries.length;
+    if (requested !== UNDEFINED_EPOCH && n > 0) {
+      const last = entries[n - 1] as EpochEntry;
+      if (requested === last.epoch) {
+        return { epoch: last.epoch, startOffset: last.startOffset, endOffset: logEndOffset };
+      }
+      for (let higher = 0; higher < n; higher++) {
+        const next = entries[higher] as EpochEntry;
+        if (next.epoch <= requested) continue;
+        if (higher === 0) {
+          // Older than everything cached: answer the requested epoch and the first start (since 2.1).
+          return { epoch: requested, startOffset: UNDEFINED_OFFSET, endOffset: next.startOffset };
+        }
+        const floor = entries[higher - 1] as EpochEntry;
+        return { epoch: floor.epoch, startOffset: floor.startOffset, endOffset: next.startOffset };
+      }
     }
-    const higher = this.entries.findIndex((e) => e.epoch > requested);
-    if (higher === -1) return undefinedAnswer;
-    const next = this.entries[higher] as EpochEntry;
-    if (higher === 0) {
-      // Older than everything cached: answer the requested epoch and the first start (since 2.1).
-      return { epoch: requested, startOffset: UNDEFINED_OFFSET, endOffset: next.startOffset };
-    }
-    const floor = this.entries[higher - 1] as EpochEntry;
-    return { ...floor, endOffset: next.startOffset };
+    return { epoch: UNDEFINED_EPOCH, startOffset: UNDEFINED_OFFSET, endOffset: UNDEFINED_OFFSET };
   }
 
   /** Drops the entries that start at or after `endOffset` (truncation of the log's end). */
