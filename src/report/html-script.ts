@@ -243,7 +243,7 @@ export const CLIENT_SCRIPT = String.raw`
       p.replicas.forEach(function (r) { if (r.broker === leader) leaderLeo = v[r.leo]; });
       html.push('<h4>' + esc(p.name) + '</h4><div>leader <span' + (changed[p.leader] ? ' class="changed"' : '') + '>' +
         (leader === null ? 'none' : 'broker ' + esc(leader)) + '</span> · leader epoch <span' + (changed[p.epoch] ? ' class="changed"' : '') + '>' +
-        esc(v[p.epoch]) + '</span> · ISR <span' + (changed[p.isr] ? ' class="changed"' : '') + '>[' + esc(isr === null ? '' : isr) + ']</span></div>');
+        esc(v[p.epoch]) + '</span> · ISR <span' + (changed[p.isr] ? ' class="changed"' : '') + '>' + (isr === null ? 'not known yet' : '[' + esc(isr) + ']') + '</span></div>');
       html.push('<table><thead><tr><th>replica</th><th>role</th><th>LEO</th><th>HW</th><th>in ISR</th><th>behind the leader</th><th>log: HW (green) and LEO</th></tr></thead><tbody>');
       p.replicas.forEach(function (r) {
         var proc = L.processes[r.process];

@@ -165,21 +165,28 @@ export interface ReportModel {
 export interface ModelOptions {
   /** The run's trace records (default: `run.cluster.world.trace`); deliveries need level `messages`. */
   readonly trace?: readonly TraceRecord[];
-  /** At most this many steps: routine messages are thinned out beyond it (default 40,000). */
+  /** At most this many steps (default 30,000): beyond it messages are thinned out, idle ones first. */
   readonly maxSteps?: number;
   /** Time slices of the overview's traffic (default 600). */
   readonly trafficBins?: number;
 }
 
+/** Messages that are the run's heartbeat rather than its news: thinned out first in a long run. */
+const IDLE_MESSAGE = /^(Fetch |Fetch \(consumer\) |zk-ping|zk-pong|Heartbeat)|no records/;
+
 const LIFECYCLE = new Set(['start', 'crash', 'restart', 'pause', 'resume']);
 const NETWORK = new Set(['partition', 'heal', 'link', 'hold', 'release']);
 
-/** Processes in the order the diagrams show them: ZooKeeper, brokers by id, clients, then admin (mostly quiet). */
-function processOrder(names: Iterable<string>): string[] {
+/**
+ * Processes in the order the diagrams show them: ZooKeeper, brokers by id, producers, the other
+ * clients, then admin (mostly quiet). Producers sit next to the brokers they write to, so that
+ * their traffic crosses as few lanes as it can.
+ */
+function processOrder(names: Iterable<string>, producers: ReadonlySet<string>): string[] {
   const rank = (name: string): [number, number, string] => {
     const m = /^(zookeeper|broker)-([0-9]+)$/.exec(name);
     if (m !== null) return [m[1] === 'zookeeper' ? 0 : 1, Number(m[2]), name];
-    return [name === 'admin' ? 4 : 3, 0, name];
+    return [name === 'admin' ? 5 : producers.has(name) ? 3 : 4, 0, name];
   };
   const first = new Map<string, number>();
   let i = 0;
@@ -190,7 +197,7 @@ function processOrder(names: Iterable<string>): string[] {
     return (
       ra - rb ||
       na - nb ||
-      (ra === 3 ? (first.get(a) ?? 0) - (first.get(b) ?? 0) : a < b ? -1 : a > b ? 1 : 0)
+      (ra === 3 || ra === 4 ? (first.get(a) ?? 0) - (first.get(b) ?? 0) : a < b ? -1 : a > b ? 1 : 0)
     );
   });
 }
@@ -228,7 +235,9 @@ export function buildReportModel(run: ScenarioRun, options: ModelOptions = {}): 
   names.push(...run.cluster.zookeeperNames);
   for (const op of ops) names.push(op.process);
   for (const f of memberFacts) names.push(f.process);
-  const processes = processOrder(names);
+  const producers = new Set(ops.filter((op) => op.f === 'send').map((op) => op.process));
+  for (const p of run.scenario.producers) producers.add(p.name);
+  const processes = processOrder(names, producers);
   const indexOf = new Map(processes.map((name, i) => [name, i]));
   const proc = (name: string | undefined): number => (name === undefined ? -1 : (indexOf.get(name) ?? -1));
   const isBroker = (name: string | undefined) => name !== undefined && /^broker-[0-9]+$/.test(name);
@@ -737,27 +746,34 @@ export function buildReportModel(run: ScenarioRun, options: ModelOptions = {}): 
     step: assertionStep.get(a) ?? finalStep,
   }));
 
-  // ---- thinning: beyond the budget, routine messages go (their state changes move on) ------------
-  const maxSteps = options.maxSteps ?? 40_000;
-  const keep = (i: number, s: Step) => s.kind !== 'message' || s.notable || evidenceSteps.has(i);
+  // ---- thinning: beyond the budget, messages go, idle ones first (their state changes move on) ---
+  const maxSteps = options.maxSteps ?? 30_000;
+  /** 0: always kept; 1: idle messages (fetches that change nothing, pings, heartbeats); 2: other messages. */
+  const tierOf = (i: number, s: Step): 0 | 1 | 2 => {
+    if (s.kind !== 'message' || s.notable || evidenceSteps.has(i)) return 0;
+    return s.changes.length === 0 && IDLE_MESSAGE.test(s.text) ? 1 : 2;
+  };
   let kept = steps.map((_, i) => i);
   if (steps.length > maxSteps) {
-    const routine = steps.filter((s, i) => !keep(i, s)).length;
-    const fixed = steps.length - routine;
-    const room = Math.max(0, maxSteps - fixed);
-    const stride = routine / Math.max(1, room);
-    let seen = 0;
-    let next = 0;
+    const tiers = steps.map((s, i) => tierOf(i, s));
+    const count = [0, 0, 0];
+    for (const t of tiers) count[t] = (count[t] ?? 0) + 1;
+    let over = steps.length - maxSteps;
+    /** The share of each tier kept, spread evenly over the run. */
+    const share = [1, 1, 1];
+    for (const t of [1, 2] as const) {
+      const n = count[t] ?? 0;
+      const drop = Math.min(over, n);
+      share[t] = n === 0 ? 1 : 1 - drop / n;
+      over -= drop;
+    }
+    const seen = [0, 0, 0];
     kept = [];
-    for (const [i, s] of steps.entries()) {
-      if (keep(i, s)) kept.push(i);
-      else {
-        if (seen >= next) {
-          kept.push(i);
-          next += stride;
-        }
-        seen++;
-      }
+    for (const [i, t] of tiers.entries()) {
+      const n = seen[t] ?? 0;
+      seen[t] = n + 1;
+      const f = share[t] ?? 1;
+      if (t === 0 || Math.floor((n + 1) * f) > Math.floor(n * f)) kept.push(i);
     }
   }
   const remap = new Int32Array(steps.length);

@@ -297,6 +297,50 @@ function segments(
 
 const ROW = 46;
 
+/** Half a pixel: a step line's corners are rounded to it, so a long run draws at most ~2 per pixel. */
+const half = (x: number) => Math.round(x * 2) / 2;
+
+/**
+ * A value's step line as SVG path data, one run per stretch where it is known. Changes closer
+ * than half a pixel share a column: only the last value there is drawn, so a run with a hundred
+ * thousand changes still makes a path of a few thousand commands.
+ */
+export function stepPaths(
+  series: readonly [SimTime, CellValue][],
+  duration: SimTime,
+  yOf: (value: number) => number,
+): string[] {
+  const runs: string[] = [];
+  let commands: string[] = [];
+  /** Whether the last command is a V that a later value in the same column may replace. */
+  let verticalLast = false;
+  for (const [from, to, v] of segments(series, duration)) {
+    if (typeof v !== 'number') {
+      if (commands.length > 0) runs.push(commands.join(''));
+      commands = [];
+      verticalLast = false;
+      continue;
+    }
+    const x1 = half(xOf(from, duration));
+    const x2 = half(xOf(to, duration));
+    const y = fmt(yOf(v));
+    if (commands.length === 0) {
+      commands.push(`M${x1} ${y}`);
+      verticalLast = false;
+    } else if (verticalLast) commands[commands.length - 1] = `V${y}`;
+    else {
+      commands.push(`V${y}`);
+      verticalLast = true;
+    }
+    if (x2 > x1) {
+      commands.push(`H${x2}`);
+      verticalLast = false;
+    }
+  }
+  if (commands.length > 0) runs.push(commands.join(''));
+  return runs;
+}
+
 /**
  * One lane per partition, one row per replica: the strip on top is the replica's role (leader or
  * follower), the strip at the bottom whether it is in the ISR, the dark line its log end offset
@@ -366,26 +410,7 @@ export function partitionLanesSvg(model: ReportModel): string {
         );
       }
       // HW area, then the LEO line.
-      const step = (s: readonly [SimTime, CellValue][]): string[] => {
-        const runs: string[] = [];
-        let d = '';
-        let lastY: number | undefined;
-        for (const [from, to, v] of segments(s, duration)) {
-          if (typeof v !== 'number') {
-            if (d !== '') runs.push(d);
-            d = '';
-            lastY = undefined;
-            continue;
-          }
-          const x1 = fmt(xOf(from, duration));
-          const x2 = fmt(xOf(to, duration));
-          const yy = fmt(yOf(v));
-          d += lastY === undefined ? `M${x1} ${yy}H${x2}` : `V${yy}H${x2}`;
-          lastY = yOf(v);
-        }
-        if (d !== '') runs.push(d);
-        return runs;
-      };
+      const step = (s: readonly [SimTime, CellValue][]) => stepPaths(s, duration, yOf);
       for (const d of step(series.get(r.hw) ?? []))
         parts.push(
           `<path class="hw-area" d="${d}V${fmt(plotBottom)}H${d.slice(1, d.indexOf(' '))}Z"/><path class="hw-line" d="${d}"/>`,

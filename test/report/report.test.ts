@@ -5,6 +5,7 @@ import { buildReport, reportFolderName, reportJson } from '../../src/report/inde
 import { summarizeMessage } from '../../src/report/messages.js';
 import { buildReportModel, type CellValue, type ReportModel } from '../../src/report/model.js';
 import { runSummary } from '../../src/report/summary.js';
+import { stepPaths, xOf } from '../../src/report/svg.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { runScenario } from '../../src/scenario/run.js';
 
@@ -245,5 +246,30 @@ describe('messages in a line', () => {
   it('names report folders safely', () => {
     expect(reportFolderName('follower-crash', 7)).toBe('follower-crash-7');
     expect(reportFolderName('../a b', 1)).toBe('.._a_b-1');
+  });
+});
+
+describe('step lines', () => {
+  it('draw each known stretch, one column per half pixel at most', () => {
+    const y = (v: number) => 100 - v;
+    expect(
+      stepPaths(
+        [
+          [0, null],
+          [10, 5],
+          [20, null],
+          [30, 7],
+        ],
+        100,
+        y,
+      ),
+    ).toEqual([`M${xOf(10, 100)} 95H${xOf(20, 100)}`, `M${xOf(30, 100)} 93H${xOf(100, 100)}`]);
+    // A thousand changes within a microsecond-wide sliver of a long run: one column, the last value.
+    const dense: [number, number][] = [[0, 0]];
+    for (let i = 1; i <= 1000; i++) dense.push([1_000_000 + i, i]);
+    const [path] = stepPaths(dense, 90_000_000, y);
+    expect(path).toBe(
+      `M${xOf(0, 90_000_000)} 100H${Math.round(xOf(1_000_000, 90_000_000) * 2) / 2}V-900H${xOf(90_000_000, 90_000_000)}`,
+    );
   });
 });
