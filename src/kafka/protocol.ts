@@ -463,6 +463,32 @@ export interface ListOffsetsResponse {
   })[];
 }
 
+/**
+ * OffsetsForLeaderEpoch (KIP-101; from a consumer, KIP-320): for each partition, where the leader's
+ * log of the largest epoch <= `leaderEpoch` ends. `replicaId` is -1 for a consumer (the request's
+ * version 3+ field); `currentLeaderEpoch` -1 skips the leader-epoch check.
+ */
+export interface OffsetsForLeaderEpochRequest {
+  readonly type: 'OffsetsForLeaderEpoch';
+  readonly correlationId: number;
+  readonly replicaId: number;
+  readonly partitions: readonly (TopicPartition & {
+    readonly currentLeaderEpoch: number;
+    readonly leaderEpoch: number;
+  })[];
+}
+
+/** EpochEndOffset per partition: -1 and -1 (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET) when unknown. */
+export interface OffsetsForLeaderEpochResponse {
+  readonly type: 'OffsetsForLeaderEpochResponse';
+  readonly correlationId: number;
+  readonly partitions: readonly (TopicPartition & {
+    readonly error: ErrorName;
+    readonly leaderEpoch: number;
+    readonly endOffset: number;
+  })[];
+}
+
 export type KafkaRequest =
   | LeaderAndIsrRequest
   | UpdateMetadataRequest
@@ -484,7 +510,8 @@ export type KafkaRequest =
   | LeaveGroupRequest
   | OffsetCommitRequest
   | OffsetFetchRequest
-  | ListOffsetsRequest;
+  | ListOffsetsRequest
+  | OffsetsForLeaderEpochRequest;
 
 export type KafkaResponse =
   | LeaderAndIsrResponse
@@ -506,6 +533,7 @@ export type KafkaResponse =
   | LeaveGroupResponse
   | OffsetCommitResponse
   | OffsetFetchResponse
-  | ListOffsetsResponse;
+  | ListOffsetsResponse
+  | OffsetsForLeaderEpochResponse;
 
 export type KafkaMessage = KafkaRequest | KafkaResponse;

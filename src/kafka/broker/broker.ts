@@ -19,6 +19,7 @@ import { AdminZk, ControllerZk, KafkaZkClient, LeaderIsrZk } from '../zk/kafka-z
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
 import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
+import { lastOffsetForLeaderEpoch } from './offsets-for-leader-epoch.js';
 import { PRODUCER_ID_BLOCK_PATH, ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
 
@@ -182,6 +183,8 @@ export function brokerActor(options: BrokerOptions) {
           findCoordinator(message, config, replicaManager, (create) => dispatch(self, create)),
         );
       } else if (isGroupRequest(message)) groupCoordinator.handleRequest(from, message);
+      else if (message.type === 'OffsetsForLeaderEpoch')
+        io.send(from, lastOffsetForLeaderEpoch(replicaManager.partitions, message));
       else if (message.type === 'InitProducerId') {
         // TransactionCoordinator.handleInitProducerId without a transactional id: a fresh id, epoch 0.
         producerIds.generateProducerId((producerId) =>
