@@ -20,6 +20,9 @@ export interface ConsumerConfig {
   readonly 'request.timeout.ms': number;
   readonly 'retry.backoff.ms': number;
   readonly 'retry.backoff.max.ms': number;
+  /** ClusterConnectionStates' reconnect backoff after a failed or lost connection (×2, jitter 0.2). */
+  readonly 'reconnect.backoff.ms': number;
+  readonly 'reconnect.backoff.max.ms': number;
   readonly 'default.api.timeout.ms': number;
   readonly 'metadata.max.age.ms': number;
   readonly 'isolation.level': 'read_uncommitted';
@@ -41,6 +44,8 @@ export const DEFAULT_CONSUMER_CONFIG: ConsumerConfig = {
   'request.timeout.ms': 30_000,
   'retry.backoff.ms': 100,
   'retry.backoff.max.ms': 1_000,
+  'reconnect.backoff.ms': 50,
+  'reconnect.backoff.max.ms': 1_000,
   'default.api.timeout.ms': 60_000,
   'metadata.max.age.ms': 300_000,
   'isolation.level': 'read_uncommitted',
@@ -67,6 +72,8 @@ const AT_LEAST: readonly (readonly [keyof ConsumerConfig, number])[] = [
   ['request.timeout.ms', 0],
   ['retry.backoff.ms', 0],
   ['retry.backoff.max.ms', 0],
+  ['reconnect.backoff.ms', 0],
+  ['reconnect.backoff.max.ms', 0],
   ['default.api.timeout.ms', 0],
   ['metadata.max.age.ms', 0],
 ];

@@ -35,20 +35,19 @@ export class KafkaConsumer {
     recorder: Recorder,
   ) {
     this.timers = new Timers(ctx);
-    this.network = new NetworkClient(ctx, this.timers);
+    this.network = new NetworkClient(
+      ctx,
+      this.timers,
+      config,
+      ctx.rng.fork('reconnect-backoff'),
+      ctx.rng.fork('nodes'),
+    );
     const backoff = new ExponentialBackoff(
       config['retry.backoff.ms'],
       config['retry.backoff.max.ms'],
       ctx.rng.fork('backoff'),
     );
-    this.metadata = new ConsumerMetadata(
-      bootstrap,
-      config,
-      this.network,
-      this.timers,
-      backoff,
-      ctx.rng.fork('nodes'),
-    );
+    this.metadata = new ConsumerMetadata(bootstrap, config, this.network, this.timers, backoff);
     this.fetcher = new Fetcher(config, this.subscriptions, this.metadata, this.network, this.timers, backoff);
     const groupId = config['group.id'];
     if ('subscribe' in target) {
@@ -87,6 +86,7 @@ export class KafkaConsumer {
     const wake = () => this.step();
     this.metadata.onUpdate = wake;
     this.fetcher.onProgress = wake;
+    this.network.onConnectable = wake;
     if (this.coordinator !== undefined) this.coordinator.onProgress = wake;
   }
 

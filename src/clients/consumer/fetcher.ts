@@ -23,8 +23,9 @@ const STALE_LEADER: ReadonlySet<ErrorName> = new Set<ErrorName>([
 
 /**
  * The consumer's Fetcher and offset resets (AbstractFetch, FetchCollector, OffsetFetcher): one
- * Fetch in flight per leader for the partitions that have a position and no buffered records;
- * ListOffsets for partitions awaiting a reset; errors raised from the next poll.
+ * Fetch in flight per leader for the partitions that have a position and no buffered records,
+ * skipping leaders in reconnect backoff; ListOffsets for partitions awaiting a reset; errors raised
+ * from the next poll.
  */
 export class Fetcher {
   private readonly fetching = new Set<number>();
@@ -44,7 +45,11 @@ export class Fetcher {
     private readonly backoff: ExponentialBackoff,
   ) {}
 
-  /** Sends a Fetch to every leader that has fetchable partitions and none in flight (AbstractFetch.prepareFetchRequests). */
+  /**
+   * Sends a Fetch to every leader that has fetchable partitions, none in flight, and no reconnect
+   * backoff running (AbstractFetch.prepareFetchRequests: "Skipping fetch for partition {} because
+   * node {} is awaiting reconnect backoff"); the consumer is woken when that backoff ends.
+   */
   sendFetches(): void {
     const byNode = new Map<number, FetchPartition[]>();
     for (const p of this.subscriptions.assigned()) {
@@ -52,6 +57,10 @@ export class Fetcher {
       const leader = this.metadata.leaderFor(p.topic, p.partition);
       if (leader === undefined) {
         this.metadata.requestUpdate();
+        continue;
+      }
+      if (this.network.isUnavailable(leader.leader)) {
+        this.network.wakeWhenConnectable(leader.leader);
         continue;
       }
       if (this.fetching.has(leader.leader)) continue;
@@ -132,7 +141,10 @@ export class Fetcher {
     this.onProgress();
   }
 
-  /** Positions by auto.offset.reset through ListOffsets to each leader (OffsetFetcher.resetPositionsIfNeeded). */
+  /**
+   * Positions by auto.offset.reset through ListOffsets to each leader (OffsetFetcher.resetPositionsIfNeeded);
+   * a leader in reconnect backoff is skipped until it ends (groupListOffsetRequests).
+   */
   resetPositions(): void {
     const byNode = new Map<number, AssignedPartition[]>();
     for (const p of this.subscriptions.assigned()) {
@@ -140,6 +152,10 @@ export class Fetcher {
       const leader = this.metadata.leaderFor(p.topic, p.partition);
       if (leader === undefined) {
         this.metadata.requestUpdate();
+        continue;
+      }
+      if (this.network.isUnavailable(leader.leader)) {
+        this.network.wakeWhenConnectable(leader.leader);
         continue;
       }
       const list = byNode.get(leader.leader) ?? [];

@@ -1,7 +1,7 @@
 import type { MetadataResponse } from '../../kafka/protocol.js';
 import { tpKey } from '../../kafka/protocol.js';
 import type { TimerHandle } from '../../sim/process.js';
-import type { Rng } from '../../sim/rng.js';
+import { ms, type SimTime } from '../../sim/time.js';
 import type { ConsumerConfig } from './config.js';
 import type { ExponentialBackoff, NetworkClient, Timers } from './network.js';
 
@@ -13,7 +13,9 @@ export interface PartitionLeader {
 /**
  * The consumer's metadata (Metadata + ConsumerMetadata): leaders and leader epochs of the topics it
  * needs, refreshed on demand (an error naming a stale leader, a disconnect) and every
- * metadata.max.age.ms, from the least loaded known broker.
+ * metadata.max.age.ms, from the least loaded broker that is not in reconnect backoff
+ * (NetworkClient.leastLoadedNode). A failed update backs off by retry.backoff.ms, growing to
+ * retry.backoff.max.ms (Metadata.failedUpdate, refreshBackoff). Times are whole microseconds.
  */
 export class ConsumerMetadata {
   private brokers: number[];
@@ -23,8 +25,9 @@ export class ConsumerMetadata {
   private inFlight = false;
   private updateRequested = true;
   private attempts = 0;
-  private lastAttemptMs = Number.NEGATIVE_INFINITY;
-  private lastRefreshMs = Number.NEGATIVE_INFINITY;
+  /** No update before this (the backoff after a failed one), µs. */
+  private retryAt: SimTime = 0;
+  private lastRefresh: SimTime = Number.NEGATIVE_INFINITY;
   private retryTimer: TimerHandle | undefined;
   /** Called after every successful update. */
   onUpdate: () => void = () => {};
@@ -35,7 +38,6 @@ export class ConsumerMetadata {
     private readonly network: NetworkClient,
     private readonly timers: Timers,
     private readonly backoff: ExponentialBackoff,
-    private readonly rng: Rng,
   ) {
     this.brokers = [...bootstrap];
   }
@@ -64,42 +66,43 @@ export class ConsumerMetadata {
     return this.partitionCounts.get(topic);
   }
 
-  /** The node with the fewest requests in flight, from a random start (NetworkClient.leastLoadedNode). */
+  /**
+   * NetworkClient.leastLoadedNode over the known brokers. When every broker is in reconnect backoff
+   * Kafka has no node (a FindCoordinator then fails with noBrokersAvailable); this answers the one
+   * whose backoff ends first, to which a request fails the same way without being sent.
+   */
   leastLoadedNode(): number {
-    const n = this.brokers.length;
-    const start = this.rng.below(n);
-    let best = this.brokers[start] as number;
-    let bestLoad = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      const node = this.brokers[(start + i) % n] as number;
-      const load = this.network.inFlightCount(node);
-      if (load < bestLoad) {
-        best = node;
-        bestLoad = load;
-      }
-    }
+    const node = this.network.leastLoadedNode(this.brokers);
+    if (node !== undefined) return node;
+    let best = this.brokers[0] as number;
+    for (const b of this.brokers)
+      if (this.network.connectionDelay(b) < this.network.connectionDelay(best)) best = b;
     return best;
   }
 
   /** Sends a Metadata request if one is due and none is in flight. */
   maybeUpdate(): void {
-    const now = this.timers.nowMs;
-    if (now - this.lastRefreshMs >= this.config['metadata.max.age.ms']) this.updateRequested = true;
-    if (!this.updateRequested || this.inFlight || this.topics.size === 0) return;
-    const wait = this.lastAttemptMs + this.backoff.backoff(this.attempts) - now;
-    if (wait > 0) {
-      if (this.retryTimer === undefined)
-        this.retryTimer = this.timers.after(wait, 'metadata-backoff', () => {
-          this.retryTimer = undefined;
-          this.maybeUpdate();
-        });
+    const now = this.timers.now;
+    if (now - this.lastRefresh >= ms(this.config['metadata.max.age.ms'])) this.updateRequested = true;
+    if (!this.updateRequested || this.inFlight || this.topics.size === 0 || this.retryTimer !== undefined)
+      return;
+    if (now < this.retryAt) {
+      this.retryLater(this.retryAt - now);
+      return;
+    }
+    const node = this.network.leastLoadedNode(this.brokers);
+    if (node === undefined) {
+      // "Give up sending metadata request since no node is available": look again when the first
+      // reconnect backoff ends.
+      let wait = Number.POSITIVE_INFINITY;
+      for (const b of this.brokers) wait = Math.min(wait, this.network.connectionDelay(b));
+      if (Number.isFinite(wait)) this.retryLater(Math.max(wait, 1));
       return;
     }
     this.inFlight = true;
-    this.lastAttemptMs = now;
     const topics = [...this.topics].sort();
     this.network.send(
-      this.leastLoadedNode(),
+      node,
       'data',
       (correlationId) => ({ type: 'Metadata', correlationId, topics }),
       'MetadataResponse',
@@ -107,10 +110,23 @@ export class ConsumerMetadata {
       (response) => this.handleResponse(response, topics),
       () => {
         this.inFlight = false;
-        this.attempts++;
+        this.failedUpdate();
         this.maybeUpdate();
       },
     );
+  }
+
+  /** Metadata.failedUpdate: the next attempt waits retry backoff(attempts - 1). */
+  private failedUpdate(): void {
+    this.attempts++;
+    this.retryAt = this.timers.now + ms(this.backoff.backoff(this.attempts - 1));
+  }
+
+  private retryLater(delay: SimTime): void {
+    this.retryTimer = this.timers.afterMicros(delay, 'metadata-backoff', () => {
+      this.retryTimer = undefined;
+      this.maybeUpdate();
+    });
   }
 
   private handleResponse(response: MetadataResponse, topics: readonly string[]): void {
@@ -125,12 +141,12 @@ export class ConsumerMetadata {
     // A topic missing from the answer, or a partition without a leader: ask again after a backoff.
     const incomplete = topics.some((t) => !counts.has(t)) || response.partitions.some((p) => p.leader < 0);
     if (incomplete) {
-      this.attempts++;
+      this.failedUpdate();
       this.updateRequested = true;
     } else {
       this.attempts = 0;
       this.updateRequested = false;
-      this.lastRefreshMs = this.timers.nowMs;
+      this.lastRefresh = this.timers.now;
     }
     this.onUpdate();
     this.maybeUpdate();

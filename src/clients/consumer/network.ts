@@ -2,7 +2,7 @@ import { brokerIdOf, brokerName } from '../../kafka/broker/io.js';
 import type { KafkaMessage, KafkaRequest, KafkaResponse } from '../../kafka/protocol.js';
 import type { ProcessContext, TimerHandle } from '../../sim/process.js';
 import type { Rng } from '../../sim/rng.js';
-import { ms } from '../../sim/time.js';
+import { MILLISECOND, ms, type SimTime } from '../../sim/time.js';
 
 /** A consumer's timer: a name for the trace and what to run. */
 export interface ConsumerTimer {
@@ -23,8 +23,20 @@ export class Timers {
     const delay = delayMs > 0 ? Math.max(1, ms(delayMs)) : 0;
     return this.ctx.setTimer(delay, { kind: 'consumer', name, run });
   }
+  /**
+   * A timer in whole microseconds of simulated time, for deadlines kept as SimTime: a delay
+   * computed from fractional milliseconds can round to 0 µs while the deadline is still ahead,
+   * and a timer that re-arms itself then fires forever at the same instant.
+   */
+  afterMicros(delay: SimTime, name: string, run: () => void): TimerHandle {
+    return this.ctx.setTimer(Math.max(0, Math.ceil(delay)), { kind: 'consumer', name, run });
+  }
   cancel(handle: TimerHandle | undefined): void {
     if (handle !== undefined) this.ctx.cancelTimer(handle);
+  }
+  /** The simulated clock, µs. */
+  get now(): SimTime {
+    return this.ctx.now;
   }
   /** The simulated clock in (fractional) milliseconds. */
   get nowMs(): number {
@@ -33,26 +45,138 @@ export class Timers {
 }
 
 /**
- * ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2) from Kafka's common utils,
- * with its jitter drawn from the process's seeded stream.
+ * ExponentialBackoff(initial, 2, max, 0.2) from Kafka's common utils (retry.backoff.ms and
+ * retry.backoff.max.ms, or reconnect.backoff.ms and reconnect.backoff.max.ms), with its jitter drawn
+ * from a seeded stream. Whole milliseconds, as Kafka's `long` result.
  */
 export class ExponentialBackoff {
+  private readonly initialMs: number;
   private readonly expMax: number;
   constructor(
-    private readonly initialMs: number,
+    initialMs: number,
     private readonly maxMs: number,
     private readonly rng: Rng,
     private readonly multiplier = 2,
     private readonly jitter = 0.2,
   ) {
+    this.initialMs = Math.min(maxMs, initialMs);
     this.expMax = maxMs > initialMs ? Math.log(maxMs / Math.max(initialMs, 1)) / Math.log(multiplier) : 0;
   }
   backoff(attempts: number): number {
     if (this.expMax === 0) return this.initialMs;
     const exp = Math.min(attempts, this.expMax);
     const term = this.initialMs * this.multiplier ** exp;
-    const factor = this.rng.floatBetween(1 - this.jitter, 1 + this.jitter);
+    const factor = this.jitter > 0 ? this.rng.floatBetween(1 - this.jitter, 1 + this.jitter) : 1;
     return Math.min(Math.floor(factor * term), this.maxMs);
+  }
+}
+
+/** ClusterConnectionStates.ConnectionState, as far as the simulated network tells them apart. */
+export type ConnectionState = 'CONNECTING' | 'READY' | 'DISCONNECTED';
+
+interface NodeConnectionState {
+  state: ConnectionState;
+  /** When the last connection attempt began or the last connection ended, µs. */
+  lastConnectAttempt: SimTime;
+  failedAttempts: number;
+  /** How long after `lastConnectAttempt` a new connection may be tried, µs. */
+  reconnectBackoff: SimTime;
+}
+
+/**
+ * ClusterConnectionStates: each broker's connection state and reconnect backoff. A disconnect (a
+ * connection refused, broken or closed after a request timeout) keeps the node blacked out for
+ * reconnect.backoff.ms, doubling (jitter 0.2) with each failure up to reconnect.backoff.max.ms,
+ * until a connection is ready again. The simulated network opens connections on the first send
+ * and has no handshake: a connection counts as ready when its first response arrives (Kafka: once
+ * ApiVersions completes). Times are whole microseconds.
+ */
+export class ClusterConnectionStates {
+  private readonly nodes = new Map<number, NodeConnectionState>();
+
+  constructor(private readonly reconnectBackoff: ExponentialBackoff) {}
+
+  state(node: number): ConnectionState | undefined {
+    return this.nodes.get(node)?.state;
+  }
+
+  /** Not connected and past the reconnect backoff (or never tried). */
+  canConnect(node: number, now: SimTime): boolean {
+    const s = this.nodes.get(node);
+    return (
+      s === undefined || (s.state === 'DISCONNECTED' && now - s.lastConnectAttempt >= s.reconnectBackoff)
+    );
+  }
+
+  isBlackedOut(node: number, now: SimTime): boolean {
+    const s = this.nodes.get(node);
+    return s !== undefined && s.state === 'DISCONNECTED' && now - s.lastConnectAttempt < s.reconnectBackoff;
+  }
+
+  /** How long until a connection may be tried: 0 if now, Infinity while connecting or connected. */
+  connectionDelay(node: number, now: SimTime): SimTime {
+    const s = this.nodes.get(node);
+    if (s === undefined) return 0;
+    if (s.state !== 'DISCONNECTED') return Number.POSITIVE_INFINITY;
+    return Math.max(s.reconnectBackoff - (now - s.lastConnectAttempt), 0);
+  }
+
+  isReady(node: number): boolean {
+    return this.nodes.get(node)?.state === 'READY';
+  }
+
+  isConnecting(node: number): boolean {
+    return this.nodes.get(node)?.state === 'CONNECTING';
+  }
+
+  isDisconnected(node: number): boolean {
+    return this.nodes.get(node)?.state === 'DISCONNECTED';
+  }
+
+  /** 0 for a node never tried, as ClusterConnectionStates.lastConnectAttemptMs. */
+  lastConnectAttempt(node: number): SimTime {
+    return this.nodes.get(node)?.lastConnectAttempt ?? 0;
+  }
+
+  failedAttempts(node: number): number {
+    return this.nodes.get(node)?.failedAttempts ?? 0;
+  }
+
+  connecting(node: number, now: SimTime): void {
+    const s = this.nodes.get(node);
+    if (s === undefined)
+      // Kafka draws backoff(0) here too; it is overwritten before it is ever read, so no draw.
+      this.nodes.set(node, {
+        state: 'CONNECTING',
+        lastConnectAttempt: now,
+        failedAttempts: 0,
+        reconnectBackoff: 0,
+      });
+    else {
+      s.state = 'CONNECTING';
+      s.lastConnectAttempt = now;
+    }
+  }
+
+  /** resetReconnectBackoff: a connection made it. */
+  ready(node: number): void {
+    const s = this.nodes.get(node);
+    if (s === undefined) return;
+    s.state = 'READY';
+    s.failedAttempts = 0;
+  }
+
+  /** updateReconnectBackoff: blacked out for backoff(failedAttempts), then one more failure. */
+  disconnected(node: number, now: SimTime): void {
+    let s = this.nodes.get(node);
+    if (s === undefined) {
+      s = { state: 'DISCONNECTED', lastConnectAttempt: now, failedAttempts: 0, reconnectBackoff: 0 };
+      this.nodes.set(node, s);
+    }
+    s.state = 'DISCONNECTED';
+    s.lastConnectAttempt = now;
+    s.reconnectBackoff = this.reconnectBackoff.backoff(s.failedAttempts) * MILLISECOND;
+    s.failedAttempts++;
   }
 }
 
@@ -72,20 +196,48 @@ interface InFlight {
   readonly onFailure: (why: RequestFailure) => void;
 }
 
+/** The configs the NetworkClient reads. */
+export interface NetworkConfig {
+  readonly 'reconnect.backoff.ms': number;
+  readonly 'reconnect.backoff.max.ms': number;
+}
+
 /**
- * The consumer's NetworkClient: correlation ids, request timeouts (the connection is closed, as
- * NetworkClient does when a request times out) and disconnects failing every request in flight
- * to that broker. The coordinator channel can be abandoned on its own
- * (AbstractCoordinator.markCoordinatorUnknown disconnects only the coordinator's connection).
+ * The consumer's NetworkClient (with ConsumerNetworkClient's unsent-request handling): correlation
+ * ids, request timeouts (the connection is closed, as NetworkClient does when a request times out),
+ * disconnects failing every request in flight to that broker, and each broker's connection state
+ * with its reconnect backoff (ClusterConnectionStates). A request to a broker in reconnect backoff
+ * fails as disconnected without being sent (ConsumerNetworkClient.checkDisconnects: `ready` cannot
+ * initiate a connection, so the unsent request fails); callers avoid that by asking
+ * `isUnavailable` first and `wakeWhenConnectable` to be woken when the backoff ends. The
+ * coordinator channel can be abandoned on its own (AbstractCoordinator.markCoordinatorUnknown
+ * disconnects only the coordinator's connection).
  */
 export class NetworkClient {
   private nextCorrelationId = 0;
   private readonly inFlight = new Map<number, InFlight>();
+  readonly connections: ClusterConnectionStates;
+  /** Per node, the pending timer that wakes the consumer when its reconnect backoff ends. */
+  private readonly wakeups = new Map<number, TimerHandle>();
+  /** Called when a node's reconnect backoff that someone waited on has ended. */
+  onConnectable: () => void = () => {};
 
   constructor(
     private readonly ctx: ConsumerContext,
     private readonly timers: Timers,
-  ) {}
+    config: NetworkConfig,
+    reconnectRng: Rng,
+    /** NetworkClient.randOffset: where leastLoadedNode starts looking. */
+    private readonly nodeRng: Rng,
+  ) {
+    this.connections = new ClusterConnectionStates(
+      new ExponentialBackoff(
+        config['reconnect.backoff.ms'],
+        config['reconnect.backoff.max.ms'],
+        reconnectRng,
+      ),
+    );
+  }
 
   send<T extends KafkaResponse['type']>(
     node: number,
@@ -96,6 +248,13 @@ export class NetworkClient {
     onResponse: (response: ResponseOf<T>) => void,
     onFailure: (why: RequestFailure) => void,
   ): void {
+    const now = this.ctx.now;
+    if (this.connections.isBlackedOut(node, now)) {
+      // Never sent: it fails with a disconnect at the next poll of the network client.
+      this.timers.afterMicros(0, 'unsent-request-failed', () => onFailure('disconnected'));
+      return;
+    }
+    if (this.connections.canConnect(node, now)) this.connections.connecting(node, now);
     const correlationId = this.nextCorrelationId++;
     const timer = this.timers.after(timeoutMs, 'request-timeout', () => this.timeout(correlationId));
     this.inFlight.set(correlationId, {
@@ -115,13 +274,18 @@ export class NetworkClient {
     if (request === undefined || request.expect !== response.type) return false;
     this.inFlight.delete(response.correlationId);
     this.timers.cancel(request.timer);
+    // The connection works: ClusterConnectionStates.ready resets the reconnect backoff.
+    if (!this.connections.isReady(request.node)) this.connections.ready(request.node);
     request.onResponse(response);
     return true;
   }
 
   handleDisconnect(peer: string): void {
     const node = brokerIdOf(peer);
-    if (node !== undefined) this.failAll(node, undefined, 'disconnected');
+    if (node === undefined) return;
+    // NetworkClient.processDisconnection: the node enters its reconnect backoff.
+    if (!this.connections.isDisconnected(node)) this.connections.disconnected(node, this.ctx.now);
+    this.failAll(node, undefined, 'disconnected');
   }
 
   /** Gives up on every request on `node`'s coordinator channel (they fail as disconnected). */
@@ -135,16 +299,84 @@ export class NetworkClient {
     return n;
   }
 
+  /** ConsumerNetworkClient.isUnavailable: the connection failed and the reconnect backoff has not ended. */
+  isUnavailable(node: number): boolean {
+    return this.connections.isBlackedOut(node, this.ctx.now);
+  }
+
+  /** NetworkClient.connectionDelay, µs: 0 when a connection may be tried now. */
+  connectionDelay(node: number): SimTime {
+    return this.connections.connectionDelay(node, this.ctx.now);
+  }
+
+  /**
+   * Wakes the consumer (`onConnectable`) when `node`'s reconnect backoff ends, once however many
+   * ask: what a poll timeout bounded by the connection delay does in Kafka, without spinning.
+   */
+  wakeWhenConnectable(node: number): void {
+    if (this.wakeups.has(node) || !this.isUnavailable(node)) return;
+    const delay = this.connectionDelay(node);
+    this.wakeups.set(
+      node,
+      this.timers.afterMicros(delay, 'reconnect-backoff', () => {
+        this.wakeups.delete(node);
+        this.onConnectable();
+      }),
+    );
+  }
+
+  /**
+   * NetworkClient.leastLoadedNode: a ready node with no request in flight, else the ready node with
+   * the fewest, else one whose connection is being set up, else the node that may connect and was
+   * tried longest ago; never a node in reconnect backoff. Undefined if there is none. The search
+   * starts at a random offset.
+   */
+  leastLoadedNode(nodes: readonly number[]): number | undefined {
+    const n = nodes.length;
+    if (n === 0) return undefined;
+    const now = this.ctx.now;
+    const offset = this.nodeRng.below(n);
+    let inflight = Number.POSITIVE_INFINITY;
+    let foundReady: number | undefined;
+    let foundConnecting: number | undefined;
+    let foundCanConnect: number | undefined;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[(offset + i) % n] as number;
+      if (this.connections.isReady(node)) {
+        const count = this.inFlightCount(node);
+        if (count === 0) return node;
+        if (count < inflight) {
+          inflight = count;
+          foundReady = node;
+        }
+      } else if (this.connections.isConnecting(node)) foundConnecting = node;
+      else if (
+        this.connections.canConnect(node, now) &&
+        (foundCanConnect === undefined ||
+          this.connections.lastConnectAttempt(foundCanConnect) > this.connections.lastConnectAttempt(node))
+      )
+        foundCanConnect = node;
+    }
+    return foundReady ?? foundConnecting ?? foundCanConnect;
+  }
+
   private timeout(correlationId: number): void {
     const request = this.inFlight.get(correlationId);
     if (request === undefined) return;
     this.inFlight.delete(correlationId);
-    request.onFailure('timeout');
     if (request.channel === 'data') {
-      // NetworkClient: "Disconnecting from node due to request timeout"; the others on it fail too.
+      // NetworkClient.handleTimedOutRequests: "Disconnecting from node due to request timeout"; the
+      // node enters its reconnect backoff (processDisconnection) before the callbacks run, and the
+      // other requests on it fail too.
       this.ctx.disconnect(brokerName(request.node));
+      if (!this.connections.isDisconnected(request.node))
+        this.connections.disconnected(request.node, this.ctx.now);
+      request.onFailure('timeout');
       this.failAll(request.node, undefined, 'disconnected');
-    } else this.failAll(request.node, 'coordinator', 'disconnected');
+    } else {
+      request.onFailure('timeout');
+      this.failAll(request.node, 'coordinator', 'disconnected');
+    }
   }
 
   private failAll(node: number, channel: Channel | undefined, why: RequestFailure): void {
