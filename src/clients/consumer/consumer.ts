@@ -48,7 +48,16 @@ export class KafkaConsumer {
       ctx.rng.fork('backoff'),
     );
     this.metadata = new ConsumerMetadata(bootstrap, config, this.network, this.timers, backoff);
-    this.fetcher = new Fetcher(config, this.subscriptions, this.metadata, this.network, this.timers, backoff);
+    this.subscriptions.currentLeaderOf = (topic, partition) => this.metadata.leaderFor(topic, partition);
+    this.fetcher = new Fetcher(
+      config,
+      this.subscriptions,
+      this.metadata,
+      this.network,
+      this.timers,
+      backoff,
+      (message) => ctx.note(message),
+    );
     const groupId = config['group.id'];
     if ('subscribe' in target) {
       if (groupId === null)
@@ -148,7 +157,15 @@ export class KafkaConsumer {
           return;
         }
       }
-      // updateFetchPositions: committed offsets, then auto.offset.reset.
+      // updateFetchPositions: positions after a leader change (KIP-320), committed offsets, then
+      // auto.offset.reset.
+      this.fetcher.validatePositionsIfNeeded();
+      if (this.fetcher.pendingError !== undefined) {
+        const error = this.fetcher.pendingError;
+        this.fetcher.pendingError = undefined;
+        this.completePoll({ ok: false, error });
+        return;
+      }
       if (c !== undefined) c.refreshCommittedOffsets();
       else
         for (const p of this.subscriptions.assigned())

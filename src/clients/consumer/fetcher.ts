@@ -6,32 +6,50 @@ import {
   type FetchResponse,
   LATEST_TIMESTAMP,
   type ListOffsetsResponse,
+  type OffsetsForLeaderEpochResponse,
 } from '../../kafka/protocol.js';
+import { ms } from '../../sim/time.js';
 import type { ConsumerConfig } from './config.js';
-import type { ConsumerMetadata } from './metadata.js';
+import type { ConsumerMetadata, PartitionLeader } from './metadata.js';
 import type { ExponentialBackoff, NetworkClient, Timers } from './network.js';
-import type { AssignedPartition, SubscriptionState } from './subscription.js';
+import {
+  type AssignedPartition,
+  formatFetchPosition,
+  formatOffsetAndMetadata,
+  type LogTruncation,
+  type SubscriptionState,
+} from './subscription.js';
 
-/** Errors that mean "my leader information is stale": refresh metadata (FetchCollector.handleInitializeErrors). */
+/**
+ * Fetch errors that mean "my leader information is stale": refresh metadata
+ * (FetchCollector.handleInitializeErrors → FetchUtils.requestMetadataUpdate; of Kafka's list, the
+ * simulated broker answers these). UNKNOWN_LEADER_EPOCH is not among them: the consumer's metadata
+ * is ahead of the broker's, and Kafka only retries the fetch.
+ */
 const STALE_LEADER: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'NOT_LEADER_OR_FOLLOWER',
-  'UNKNOWN_TOPIC_OR_PARTITION',
   'FENCED_LEADER_EPOCH',
-  'UNKNOWN_LEADER_EPOCH',
+  'UNKNOWN_TOPIC_OR_PARTITION',
   'LEADER_NOT_AVAILABLE',
 ]);
 
 /**
- * The consumer's Fetcher and offset resets (AbstractFetch, FetchCollector, OffsetFetcher): one
- * Fetch in flight per leader for the partitions that have a position and no buffered records,
- * skipping leaders in reconnect backoff; ListOffsets for partitions awaiting a reset; errors raised
- * from the next poll.
+ * The consumer's Fetcher, offset resets and offset validation (AbstractFetch, FetchCollector,
+ * OffsetFetcher, OffsetFetcherUtils): one Fetch in flight per leader for the partitions that have
+ * a valid position and no buffered records, skipping leaders in reconnect backoff; ListOffsets for
+ * partitions awaiting a reset; OffsetsForLeaderEpoch for positions awaiting validation after a
+ * leader change (KIP-320); errors raised from the next poll.
  */
 export class Fetcher {
   private readonly fetching = new Set<number>();
   private readonly listing = new Set<string>();
   private resetAttempts = 0;
-  /** An error for poll to throw (OffsetOutOfRangeException with auto.offset.reset=none). */
+  private metadataVersion = -1;
+  private validationWakeup = false;
+  /**
+   * An error for poll to throw: OffsetOutOfRangeException with auto.offset.reset=none, or a
+   * LogTruncationException from a validation (OffsetFetcherUtils.cachedValidatePositionsException).
+   */
   pendingError: string | undefined;
   /** Called when something arrives that poll may want (records, a position). */
   onProgress: () => void = () => {};
@@ -43,6 +61,8 @@ export class Fetcher {
     private readonly network: NetworkClient,
     private readonly timers: Timers,
     private readonly backoff: ExponentialBackoff,
+    /** The consumer's log (a note in the trace). */
+    private readonly log: (message: string) => void = () => {},
   ) {}
 
   /**
@@ -54,7 +74,7 @@ export class Fetcher {
     const byNode = new Map<number, FetchPartition[]>();
     for (const p of this.subscriptions.assigned()) {
       if (p.state !== 'fetching' || p.pendingRevocation || this.subscriptions.hasBuffered(p)) continue;
-      const leader = this.metadata.leaderFor(p.topic, p.partition);
+      const leader = p.currentLeader;
       if (leader === undefined) {
         this.metadata.requestUpdate();
         continue;
@@ -70,6 +90,7 @@ export class Fetcher {
         topic: p.topic,
         partition: p.partition,
         fetchOffset: p.position,
+        // The epoch of the leader the position was validated against (FetchPosition.currentLeader).
         currentLeaderEpoch: leader.leaderEpoch,
         lastFetchedEpoch: -1,
       });
@@ -133,13 +154,146 @@ export class Fetcher {
         this.subscriptions.addBuffered(p, records);
       } else if (r.error === 'OFFSET_OUT_OF_RANGE') {
         // FetchCollector.handleInitializeErrors: reset by policy, or throw OffsetOutOfRangeException.
+        const position = formatFetchPosition(p.position, p.positionEpoch, p.currentLeader);
         if (this.config['auto.offset.reset'] === 'none')
-          this.pendingError = `OffsetOutOfRangeException: Fetch position FetchPosition{offset=${p.position}} is out of range for partition ${p.key}`;
-        else this.subscriptions.requestReset(p);
+          this.pendingError = `OffsetOutOfRangeException: Fetch position ${position} is out of range for partition ${p.key}`;
+        else {
+          this.log(`Fetch position ${position} is out of range for partition ${p.key}, resetting offset`);
+          this.subscriptions.requestReset(p);
+        }
       } else if (STALE_LEADER.has(r.error)) this.metadata.requestUpdate();
     }
     this.onProgress();
   }
+
+  // ---- offset validation (KIP-320) ------------------------------------------------------------
+
+  /**
+   * OffsetFetcher.validatePositionsIfNeeded: on new metadata, every position last validated against
+   * another leader or leader epoch awaits validation (validatePositionsOnMetadataChange); those not
+   * backing off are checked with OffsetsForLeaderEpoch against their leader, asking where the epoch
+   * of the last consumed record ends.
+   */
+  validatePositionsIfNeeded(): void {
+    const version = this.metadata.updateVersion;
+    if (version !== this.metadataVersion) {
+      this.metadataVersion = version;
+      for (const p of this.subscriptions.assigned())
+        this.subscriptions.maybeValidatePositionForCurrentLeader(
+          p,
+          this.metadata.leaderFor(p.topic, p.partition),
+        );
+    }
+    const now = this.timers.now;
+    const byNode = new Map<number, AssignedPartition[]>();
+    for (const p of this.subscriptions.partitionsNeedingValidation(now)) {
+      const leader = p.currentLeader;
+      if (leader === undefined) {
+        this.metadata.requestUpdate();
+        continue;
+      }
+      if (this.network.isUnavailable(leader.leader)) {
+        // Kafka only tries to connect (NetworkClient.tryConnect) until the node is connectable.
+        this.network.wakeWhenConnectable(leader.leader);
+        continue;
+      }
+      const list = byNode.get(leader.leader) ?? [];
+      byNode.set(leader.leader, list);
+      list.push(p);
+    }
+    for (const [node, parts] of byNode) {
+      const requested = parts.map((p) => ({
+        p,
+        position: p.position,
+        positionEpoch: p.positionEpoch,
+        leader: p.currentLeader as PartitionLeader,
+      }));
+      this.subscriptions.setNextAllowedRetry(parts, now + ms(this.config['request.timeout.ms']));
+      this.network.send(
+        node,
+        'data',
+        (correlationId) => ({
+          type: 'OffsetsForLeaderEpoch',
+          correlationId,
+          replicaId: -1,
+          partitions: requested.map((r) => ({
+            topic: r.p.topic,
+            partition: r.p.partition,
+            currentLeaderEpoch: r.leader.leaderEpoch,
+            leaderEpoch: r.positionEpoch,
+          })),
+        }),
+        'OffsetsForLeaderEpochResponse',
+        this.config['request.timeout.ms'],
+        (response) => this.handleOffsetsForLeaderEpoch(response, requested),
+        () => {
+          // OffsetFetcherUtils.onFailedResponseForValidatingPositions
+          this.retryValidationLater(parts);
+          this.onProgress();
+        },
+      );
+    }
+  }
+
+  /** OffsetsForLeaderEpochUtils.handleResponse + OffsetFetcherUtils.onSuccessfulResponseForValidatingPositions. */
+  private handleOffsetsForLeaderEpoch(
+    response: OffsetsForLeaderEpochResponse,
+    requested: readonly {
+      p: AssignedPartition;
+      position: number;
+      positionEpoch: number;
+      leader: PartitionLeader;
+    }[],
+  ): void {
+    const retry: AssignedPartition[] = [];
+    const truncations: LogTruncation[] = [];
+    const hasResetPolicy = this.config['auto.offset.reset'] !== 'none';
+    for (const r of requested) {
+      const answer = response.partitions.find((a) => a.topic === r.p.topic && a.partition === r.p.partition);
+      // Any error (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...) is retried.
+      if (answer === undefined || answer.error !== 'NONE') {
+        retry.push(r.p);
+        continue;
+      }
+      const truncation = this.subscriptions.maybeCompleteValidation(
+        r.p,
+        r,
+        answer.endOffset,
+        answer.leaderEpoch,
+        hasResetPolicy,
+        this.log,
+      );
+      if (truncation !== undefined) truncations.push(truncation);
+    }
+    if (retry.length > 0) this.retryValidationLater(retry);
+    if (truncations.length > 0 && this.pendingError === undefined) {
+      // LogTruncationException(fetchOffsets, divergentOffsets): "Truncated partitions detected with
+      // divergent offsets {...}".
+      const divergent = truncations
+        .filter((t) => t.divergentOffset !== undefined)
+        .map((t) => {
+          const d = t.divergentOffset as { offset: number; leaderEpoch: number };
+          return `${t.key}=${formatOffsetAndMetadata(d.offset, d.leaderEpoch)}`;
+        });
+      this.pendingError = `LogTruncationException: Truncated partitions detected with divergent offsets {${divergent.join(', ')}}`;
+    }
+    this.onProgress();
+  }
+
+  /** Backs off retry.backoff.ms and asks for new metadata; the consumer is woken when it ends. */
+  private retryValidationLater(parts: readonly AssignedPartition[]): void {
+    const delay = ms(this.config['retry.backoff.ms']);
+    this.subscriptions.setNextAllowedRetry(parts, this.timers.now + delay);
+    this.metadata.requestUpdate();
+    if (this.validationWakeup) return;
+    this.validationWakeup = true;
+    this.timers.afterMicros(delay, 'validate-backoff', () => {
+      this.validationWakeup = false;
+      this.onProgress();
+    });
+  }
+
+  // ---- offset resets ---------------------------------------------------------------------------
 
   /**
    * Positions by auto.offset.reset through ListOffsets to each leader (OffsetFetcher.resetPositionsIfNeeded);
@@ -201,7 +355,9 @@ export class Fetcher {
     for (const r of response.partitions) {
       const p = this.subscriptions.get(r.topic, r.partition);
       if (p === undefined || p.state !== 'awaiting-reset') continue;
-      if (r.error === 'NONE') this.subscriptions.seek(p, r.offset, r.leaderEpoch);
+      // OffsetFetcherUtils.resetPositionIfNeeded: the new position has no offset epoch, so it is
+      // not validated; the next consumed record gives it one.
+      if (r.error === 'NONE') this.subscriptions.seek(p, r.offset, -1);
       else failed = true;
     }
     if (failed) this.retryResetLater();

@@ -29,6 +29,8 @@ export class ConsumerMetadata {
   private retryAt: SimTime = 0;
   private lastRefresh: SimTime = Number.NEGATIVE_INFINITY;
   private retryTimer: TimerHandle | undefined;
+  /** Metadata.updateVersion: +1 for every response taken in, so positions are checked against it. */
+  updateVersion = 0;
   /** Called after every successful update. */
   onUpdate: () => void = () => {};
 
@@ -131,15 +133,23 @@ export class ConsumerMetadata {
 
   private handleResponse(response: MetadataResponse, topics: readonly string[]): void {
     this.inFlight = false;
+    this.updateVersion++;
     if (response.brokers.length > 0) this.brokers = [...response.brokers];
     const counts = new Map<string, number>();
+    let stale = false;
     for (const p of response.partitions) {
-      this.leaders.set(tpKey(p.topic, p.partition), { leader: p.leader, leaderEpoch: p.leaderEpoch });
+      const key = tpKey(p.topic, p.partition);
+      const known = this.leaders.get(key);
+      // Metadata.updateLatestMetadata (KIP-320): an answer with an older leader epoch than the last
+      // seen is ignored, the cached leader kept.
+      if (known !== undefined && p.leaderEpoch < known.leaderEpoch) stale = true;
+      else this.leaders.set(key, { leader: p.leader, leaderEpoch: p.leaderEpoch });
       counts.set(p.topic, Math.max(counts.get(p.topic) ?? 0, p.partition + 1));
     }
     for (const [t, c] of counts) this.partitionCounts.set(t, c);
     // A topic missing from the answer, or a partition without a leader: ask again after a backoff.
-    const incomplete = topics.some((t) => !counts.has(t)) || response.partitions.some((p) => p.leader < 0);
+    const incomplete =
+      stale || topics.some((t) => !counts.has(t)) || response.partitions.some((p) => p.leader < 0);
     if (incomplete) {
       this.failedUpdate();
       this.updateRequested = true;
