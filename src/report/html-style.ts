@@ -17,7 +17,7 @@ pre { background: var(--panel); border: 1px solid var(--line); padding: 10px; ov
 .hint { margin: 2px 0 8px; max-width: 1000px; }
 .verdict { font-size: 15px; vertical-align: middle; padding: 2px 10px; border-radius: 12px; color: #fff; }
 .verdict-pass { background: var(--ok); } .verdict-fail { background: var(--fault); }
-#stepbar { position: sticky; top: 0; z-index: 5; background: rgba(255,255,255,0.97); border-bottom: 1px solid var(--line);
+#stepbar { position: sticky; top: 0; z-index: 5; background: #ffffff; border-bottom: 1px solid var(--line);
   box-shadow: 0 2px 6px rgba(0,0,0,0.06); padding: 8px 20px 6px; margin-top: 10px; }
 .controls { max-width: 1200px; margin: 0 auto; display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .controls button { font: inherit; font-size: 14px; padding: 3px 10px; border: 1px solid #b8c2cc; border-radius: 5px; background: #fff; cursor: pointer; }
