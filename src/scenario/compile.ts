@@ -61,6 +61,7 @@ export type Action =
     }
   | { readonly kind: 'start' | 'stop'; readonly client: string }
   | { readonly kind: 'describe'; readonly topic: string }
+  | { readonly kind: 'subscribe'; readonly consumer: string; readonly topics: readonly string[] }
   | { readonly kind: 'assert'; readonly assertion: StateAssertion };
 
 export interface TimedAction {
@@ -136,6 +137,7 @@ const ACTION_KEYS = [
   'start',
   'stop',
   'describe',
+  'subscribe',
   'assert',
 ] as const;
 
@@ -595,6 +597,24 @@ class Compiler {
               `unknown client '${client}'${this.clients.size === 0 ? '' : `: clients are ${[...this.clients].join(', ')}`}.`,
             );
           return { kind: key, client };
+        }
+        case 'subscribe': {
+          const { consumer, topics } = value as { consumer: string; topics: string[] };
+          const spec = this.scenario.consumers?.find((c) => c.name === consumer);
+          if (spec === undefined)
+            this.fail(
+              [...here, 'consumer'],
+              `unknown consumer '${consumer}'${(this.scenario.consumers ?? []).length === 0 ? '' : `: consumers are ${(this.scenario.consumers ?? []).map((c) => c.name).join(', ')}`}.`,
+            );
+          if (spec.topics === undefined)
+            this.fail(
+              [...here, 'consumer'],
+              `consumer '${consumer}' uses assign(): IllegalStateException: Subscription to topics, partitions and pattern are mutually exclusive.`,
+            );
+          topics.forEach((topic, n) => {
+            if (!this.everTopics.has(topic)) this.fail([...here, 'topics', n], `unknown topic '${topic}'.`);
+          });
+          return { kind: 'subscribe', consumer, topics };
         }
         case 'describe': {
           const topic = value as string;

@@ -2,6 +2,7 @@ import { runChecks } from '../checks/run.js';
 import { snapshotCluster } from '../checks/snapshot.js';
 import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
 import { resolveProducerConfig } from '../clients/producer/config.js';
+import type { ConsumerActor } from '../clients/consumer/application.js';
 import type { KafkaProducer } from '../clients/producer/producer.js';
 import {
   Cluster,
@@ -316,6 +317,16 @@ function apply(
       (world.actorOf(action.client) as KafkaProducer | undefined)?.close?.();
       say(`${action.client} stopped sending`);
       return;
+    case 'subscribe': {
+      const actor = world.actorOf(action.consumer) as ConsumerActor | undefined;
+      if (actor === undefined || world.state(action.consumer) !== 'up') {
+        say(`${action.consumer} is not running: nothing to subscribe`);
+        return;
+      }
+      actor.consumer.subscribe(action.topics);
+      say(`${action.consumer} subscribes to [${action.topics.join(', ')}]`);
+      return;
+    }
     case 'describe': {
       const described = describedTopicFromZooKeeper(
         (path) => cluster.ensemble.tree.node(path)?.data,

@@ -270,6 +270,16 @@ const timelineAction: Record<string, JsonSchema> = {
   start: { type: 'string', description: 'A client to start.' },
   stop: { type: 'string', description: 'A client to stop (it finishes what it has in flight).' },
   describe: { type: 'string', description: 'A topic: prints kafka-topics.sh --describe.' },
+  subscribe: {
+    description: 'A consumer subscribes to other topics (KafkaConsumer.subscribe): its group rebalances.',
+    type: 'object',
+    properties: {
+      consumer: { type: 'string' },
+      topics: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    },
+    required: ['consumer', 'topics'],
+    additionalProperties: false,
+  },
   assert: {
     type: 'object',
     properties: {

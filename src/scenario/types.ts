@@ -122,6 +122,7 @@ export type TimelineEntry = { readonly at: string } & (
   | { readonly start: string }
   | { readonly stop: string }
   | { readonly describe: string }
+  | { readonly subscribe: { readonly consumer: string; readonly topics: readonly string[] } }
   | { readonly assert: StateAssertion }
 );
 

@@ -110,6 +110,18 @@ export class KafkaConsumer {
     this.step();
   }
 
+  /**
+   * subscribe(topics) again, with other topics: LegacyKafkaConsumer.subscribe updates the
+   * subscription and asks for the new topics' metadata; the coordinator rejoins on the next poll.
+   */
+  subscribe(topics: readonly string[]): void {
+    if (this.coordinator === undefined)
+      throw new Error('IllegalStateException: Subscription to topics, partitions and pattern are mutually exclusive');
+    this.metadata.addTopics(topics);
+    this.coordinator.changeSubscription(topics);
+    this.step();
+  }
+
   /** poll(Duration timeout): completes with records as soon as some are ready, or empty at the timeout. */
   poll(timeoutMs: number, done: (r: PollResult) => void): void {
     if (this.pendingPoll !== undefined) throw new Error('poll already in progress');

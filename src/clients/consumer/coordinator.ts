@@ -64,6 +64,8 @@ export class ConsumerCoordinator {
   private findAttempts = 0;
   private findRetryAtMs = 0;
   private rejoinNeeded = true;
+  /** The subscription the last JoinGroup carried (ConsumerCoordinator.joinedSubscription). */
+  private joinedSubscription: readonly string[] | undefined;
   /**
    * The leader's partition counts when it computed the assignment (ConsumerCoordinator's
    * assignmentSnapshot): a later change, e.g. partitions added, makes it rejoin.
@@ -104,7 +106,7 @@ export class ConsumerCoordinator {
     private readonly config: ConsumerConfig,
     private readonly groupId: string,
     /** The subscribed topics, or null for a manually assigned consumer (no membership). */
-    private readonly topics: readonly string[] | null,
+    private topics: readonly string[] | null,
     private readonly subscriptions: SubscriptionState,
     private readonly metadata: ConsumerMetadata,
     private readonly network: NetworkClient,
@@ -192,9 +194,27 @@ export class ConsumerCoordinator {
       this.lookupCoordinator();
       return; // no auto-commit without a coordinator
     }
+    this.checkSubscription();
     this.checkAssignmentMetadata();
     if (this.rejoinNeeded || this.state !== 'STABLE') this.ensureActiveGroup();
     this.maybeAutoCommit();
+  }
+
+  /** KafkaConsumer.subscribe with other topics: the next poll rejoins (checkSubscription). */
+  changeSubscription(topics: readonly string[]): void {
+    if (this.topics === null) throw new Error('IllegalStateException: not subscribed');
+    this.topics = [...new Set(topics)].sort();
+  }
+
+  /** ConsumerCoordinator.rejoinNeededOrPending: rejoin when the subscription changed since the join. */
+  private checkSubscription(): void {
+    const joined = this.joinedSubscription;
+    if (joined === undefined || this.topics === null || this.rejoinNeeded) return;
+    const now = [...this.topics].sort();
+    if (joined.length === now.length && joined.every((t, i) => t === now[i])) return;
+    this.requestRejoin(
+      `subscription has changed from [${joined.join(', ')}] at the beginning of the rebalance to [${now.join(', ')}]`,
+    );
   }
 
   /** ConsumerCoordinator.rejoinNeededOrPending: the leader rejoins when its metadata has changed. */
@@ -279,8 +299,24 @@ export class ConsumerCoordinator {
     } else if (this.protocol === 'EAGER') {
       if (owned.length > 0) fact('revoked');
       this.subscriptions.assign([]);
+    } else {
+      // COOPERATIVE keeps what it owns, but revokes what its subscription no longer covers
+      // (ConsumerCoordinator.onJoinPrepare).
+      const topics = new Set(this.topics ?? []);
+      const dropped = this.subscriptions.assigned().filter((p) => !topics.has(p.topic));
+      if (dropped.length > 0) {
+        this.recorder.history.recordMember({
+          kind: 'revoked',
+          group: this.groupId,
+          memberId: this.generation.memberId,
+          generation: this.lastGeneration,
+          partitions: dropped.map((p) => p.key),
+          time: this.recorder.now(),
+          process: this.recorder.process,
+        });
+        this.subscriptions.assign(this.subscriptions.assigned().filter((p) => topics.has(p.topic)));
+      }
     }
-    // COOPERATIVE keeps what it owns (the subscription never changes here).
   }
 
   private subscriptionFor(name: AssignmentStrategy): ConsumerSubscription {
@@ -300,6 +336,7 @@ export class ConsumerCoordinator {
     this.state = 'PREPARING_REBALANCE';
     this.rejoinNeeded = true;
     this.joinInFlight = true;
+    this.joinedSubscription = [...(this.topics ?? [])].sort();
     this.cancelHeartbeat();
     this.network.send(
       node,
