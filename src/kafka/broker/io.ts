@@ -25,11 +25,30 @@ export interface BrokerIO {
   note(text: string): void;
 }
 
+/** Names already built, by small broker id: the same string each time, its hash cached for Map lookups. */
+const NAMES: string[] = [];
+
 /** Process names of brokers: `broker-<id>`. */
-export const brokerName = (id: number): string => `broker-${id}`;
+export function brokerName(id: number): string {
+  if (id >= 0 && id < 1024 && Number.isInteger(id)) {
+    let name = NAMES[id];
+    if (name === undefined) {
+      name = `broker-${id}`;
+      NAMES[id] = name;
+    }
+    return name;
+  }
+  return `broker-${id}`;
+}
+
+/** Ids of the names already parsed (a process's name is the same string every time). */
+const IDS = new Map<string, number | undefined>();
 
 /** The broker id of a process name `broker-<id>`, or undefined. */
 export function brokerIdOf(name: string): number | undefined {
+  if (IDS.has(name)) return IDS.get(name);
   const match = /^broker-(\d+)$/.exec(name);
-  return match === null ? undefined : Number(match[1]);
+  const id = match === null ? undefined : Number(match[1]);
+  if (IDS.size < 4096) IDS.set(name, id);
+  return id;
 }

@@ -1,13 +1,21 @@
 import type { TimerHandle } from '../../sim/process.js';
-import { ms } from '../../sim/time.js';
+import { ms, type SimTime } from '../../sim/time.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import { offsetTruncationState } from '../log/truncation.js';
 import type { Partition } from '../partition.js';
-import { type FetchResponse, type FetchResponsePartition, tpKey } from '../protocol.js';
+import {
+  type FetchPartition,
+  type FetchRequest,
+  type FetchResponse,
+  type FetchResponsePartition,
+  tpKey,
+} from '../protocol.js';
 import { type BrokerIO, brokerName } from './io.js';
 
 /** A followed partition's fetch position (AbstractFetcherThread's PartitionFetchState). */
 interface FetchState {
+  /** "topic-N", built once. */
+  readonly key: string;
   readonly partition: Partition;
   fetchOffset: number;
   readonly currentLeaderEpoch: number;
@@ -21,12 +29,25 @@ interface FetchState {
  * response is processed, so the leader's long poll (replica.fetch.wait.max.ms) paces it. A Fetch
  * that breaks or times out (request.timeout.ms) delays every partition by replica.fetch.backoff.ms.
  */
+/** The Fetch in flight: what each partition's position and epoch were when it went, in request order. */
+interface InFlightFetch {
+  readonly correlationId: number;
+  readonly timer: TimerHandle;
+  readonly keys: readonly string[];
+  readonly offsets: readonly number[];
+  readonly epochs: readonly number[];
+  readonly request: FetchRequest;
+}
+
 export class ReplicaFetcher {
   private readonly states = new Map<string, FetchState>();
-  private inFlight:
-    | { correlationId: number; timer: TimerHandle; offsets: Map<string, number>; epochs: Map<string, number> }
-    | undefined;
+  private inFlight: InFlightFetch | undefined;
   private backoff: TimerHandle | undefined;
+  /** The leader's process name, and the config this fetcher reads on every Fetch, read once. */
+  private readonly leaderName: string;
+  private readonly maxWaitMs: number;
+  private readonly minBytes: number;
+  private readonly requestTimeout: SimTime;
 
   constructor(
     readonly leaderId: number,
@@ -36,7 +57,12 @@ export class ReplicaFetcher {
     private readonly truncation: TruncationMode,
     private readonly nextCorrelationId: () => number,
     private readonly onTruncated: (partition: Partition, removedRecords: number) => void,
-  ) {}
+  ) {
+    this.leaderName = brokerName(leaderId);
+    this.maxWaitMs = config['replica.fetch.wait.max.ms'];
+    this.minBytes = config['replica.fetch.min.bytes'];
+    this.requestTimeout = ms(config['request.timeout.ms']);
+  }
 
   get isEmpty(): boolean {
     return this.states.size === 0;
@@ -44,7 +70,9 @@ export class ReplicaFetcher {
 
   /** Starts following `partition` from `fetchOffset` in the leader's epoch. */
   add(partition: Partition, fetchOffset: number): void {
-    this.states.set(tpKey(partition.topic, partition.partition), {
+    const key = tpKey(partition.topic, partition.partition);
+    this.states.set(key, {
+      key,
       partition,
       fetchOffset,
       currentLeaderEpoch: partition.leaderEpoch,
@@ -71,12 +99,15 @@ export class ReplicaFetcher {
     if (inFlight === undefined || inFlight.correlationId !== response.correlationId) return;
     this.io.cancelTimer(inFlight.timer);
     this.inFlight = undefined;
-    for (const p of response.partitions) {
-      const key = tpKey(p.topic, p.partition);
-      const state = this.states.get(key);
+    const partitions = response.partitions;
+    for (let i = 0; i < partitions.length; i++) {
+      const p = partitions[i] as FetchResponsePartition;
+      const j = requestIndex(inFlight.request, p, i);
+      if (j < 0) continue; // not asked for
+      const state = this.states.get(inFlight.keys[j] as string);
       // Ignore a partition whose position moved since the request (AbstractFetcherThread).
-      if (state === undefined || state.fetchOffset !== inFlight.offsets.get(key)) continue;
-      this.processPartition(state, p, inFlight.epochs.get(key) ?? -1);
+      if (state === undefined || state.fetchOffset !== inFlight.offsets[j]) continue;
+      this.processPartition(state, p, inFlight.epochs[j] as number);
     }
     this.maybeFetch();
   }
@@ -100,41 +131,53 @@ export class ReplicaFetcher {
   maybeFetch(): void {
     if (this.inFlight !== undefined || this.backoff !== undefined || this.states.size === 0) return;
     const now = this.io.now;
-    const ready = [...this.states.entries()].filter(([, s]) => s.delayedUntil <= now);
-    if (ready.length === 0) {
-      const next = Math.min(...[...this.states.values()].map((s) => s.delayedUntil));
-      this.backoff = this.io.setTimer(next - now, { kind: 'fetch-backoff', leader: this.leaderId });
-      return;
-    }
-    const correlationId = this.nextCorrelationId();
-    const offsets = new Map(ready.map(([key, s]) => [key, s.fetchOffset]));
-    const epochs = new Map(ready.map(([key, s]) => [key, s.currentLeaderEpoch]));
-    const timer = this.io.setTimer(ms(this.config['request.timeout.ms']), {
-      kind: 'fetch-timeout',
-      leader: this.leaderId,
-      correlationId,
-    });
-    this.inFlight = { correlationId, timer, offsets, epochs };
-    this.io.send(brokerName(this.leaderId), {
-      type: 'Fetch',
-      correlationId,
-      replicaId: this.brokerId,
-      maxWaitMs: this.config['replica.fetch.wait.max.ms'],
-      minBytes: this.config['replica.fetch.min.bytes'],
-      partitions: ready.map(([, s]) => ({
+    const keys: string[] = [];
+    const offsets: number[] = [];
+    const epochs: number[] = [];
+    const partitions: FetchPartition[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const s of this.states.values()) {
+      if (s.delayedUntil > now) {
+        if (s.delayedUntil < next) next = s.delayedUntil;
+        continue;
+      }
+      keys.push(s.key);
+      offsets.push(s.fetchOffset);
+      epochs.push(s.currentLeaderEpoch);
+      partitions.push({
         topic: s.partition.topic,
         partition: s.partition.partition,
         fetchOffset: s.fetchOffset,
         currentLeaderEpoch: s.currentLeaderEpoch,
         // Truncation on fetch (KIP-595, Kafka 2.8+) in leader-epoch mode; pre-0.11 followers send none.
         lastFetchedEpoch: this.truncation === 'leader-epoch' ? s.partition.log.lastFetchedEpoch : -1,
-      })),
+      });
+    }
+    if (partitions.length === 0) {
+      this.backoff = this.io.setTimer(next - now, { kind: 'fetch-backoff', leader: this.leaderId });
+      return;
+    }
+    const correlationId = this.nextCorrelationId();
+    const timer = this.io.setTimer(this.requestTimeout, {
+      kind: 'fetch-timeout',
+      leader: this.leaderId,
+      correlationId,
     });
+    const request: FetchRequest = {
+      type: 'Fetch',
+      correlationId,
+      replicaId: this.brokerId,
+      maxWaitMs: this.maxWaitMs,
+      minBytes: this.minBytes,
+      partitions,
+    };
+    this.inFlight = { correlationId, timer, keys, offsets, epochs, request };
+    this.io.send(this.leaderName, request);
   }
 
   private processPartition(state: FetchState, response: FetchResponsePartition, requestEpoch: number): void {
     const log = state.partition.log;
-    const name = `${state.partition.topic}-${state.partition.partition}`;
+    const name = state.key;
     if (response.error === 'NONE' && response.divergingEpoch !== undefined) {
       const target = offsetTruncationState(
         response.divergingEpoch.epoch,
@@ -157,7 +200,7 @@ export class ReplicaFetcher {
         // differ (only possible without leader epochs). Log.append throws
         // UnexpectedAppendOffsetException and AbstractFetcherThread.processFetchRequest marks the
         // partition failed: this follower stops fetching it until its next LeaderAndIsr.
-        this.states.delete(tpKey(state.partition.topic, state.partition.partition));
+        this.states.delete(state.key);
         this.io.note(
           `Unexpected error occurred while processing data for partition ${name} at offset ${state.fetchOffset}: UnexpectedAppendOffsetException: Unexpected offset in append to ${name}. First offset ${first.baseOffset} is less than the next offset ${log.logEndOffset}.`,
         );
@@ -180,7 +223,7 @@ export class ReplicaFetcher {
     // have; an answer to a request sent in an older epoch (e.g. a delayed fetch answered after
     // our leader's LeaderAndIsr) just retries after the backoff.
     if (response.error === 'FENCED_LEADER_EPOCH' && requestEpoch === state.currentLeaderEpoch) {
-      this.states.delete(tpKey(state.partition.topic, state.partition.partition)); // until a new LeaderAndIsr
+      this.states.delete(state.key); // until a new LeaderAndIsr
       this.io.note(`${name}: fetch fenced (epoch ${state.currentLeaderEpoch}); waiting for LeaderAndIsr`);
       return;
     }
@@ -199,4 +242,19 @@ export class ReplicaFetcher {
     }
     state.fetchOffset = log.logEndOffset;
   }
+}
+
+/**
+ * The index in `request` of the partition a response partition answers: the leader answers in
+ * request order, so `hint` is tried first; -1 if the request did not ask for it.
+ */
+function requestIndex(request: FetchRequest, p: FetchResponsePartition, hint: number): number {
+  const asked = request.partitions;
+  const at = asked[hint];
+  if (at !== undefined && at.partition === p.partition && at.topic === p.topic) return hint;
+  for (let i = 0; i < asked.length; i++) {
+    const q = asked[i] as FetchPartition;
+    if (q.partition === p.partition && q.topic === p.topic) return i;
+  }
+  return -1;
 }

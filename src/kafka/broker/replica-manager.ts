@@ -1,7 +1,7 @@
 import type { ClusterHistory, ReplicaEvent } from '../../history/cluster-history.js';
 import type { Disk } from '../../sim/disk.js';
 import type { TimerHandle } from '../../sim/process.js';
-import { ms } from '../../sim/time.js';
+import { ms, type SimTime } from '../../sim/time.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import type { ErrorName } from '../errors.js';
 import { isAlterPartitionSupported } from '../ibp.js';
@@ -57,14 +57,44 @@ interface DelayedProduce {
   /** Answers the producer (Produce) or the internal caller (appendToLocalLog) once nothing is pending. */
   readonly respond: (results: DelayedProduce['results']) => void;
   readonly timer: TimerHandle;
-  /** Partition key → its answer so far. */
-  readonly results: Map<string, ProduceResult>;
+  /** Each partition's answer so far, one per partition, in request order. */
+  readonly results: ProduceResult[];
 }
 
 type UpdateMetadataPartition = UpdateMetadataRequest['partitions'][number];
 
 /** The records of an answer without any: shared, as answers are never changed once built. */
 const NO_RECORDS: readonly RecordBatch[] = [];
+
+/** Adds a partition's answer; a partition named twice keeps its first place and its last answer (as a Map would). */
+function addResult(results: ProduceResult[], result: ProduceResult): void {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i] as ProduceResult;
+    if (r.topic === result.topic && r.partition === result.partition) {
+      results[i] = result;
+      return;
+    }
+  }
+  results.push(result);
+}
+
+function hasResultFor(results: readonly ProduceResult[], topic: string, partition: number): boolean {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i] as ProduceResult;
+    if (r.partition === partition && r.topic === topic) return true;
+  }
+  return false;
+}
+
+/** Whether a Fetch asks for this partition. */
+function fetchesPartition(request: FetchRequest, topic: string, partition: number): boolean {
+  const partitions = request.partitions;
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i] as FetchPartition;
+    if (p.partition === partition && p.topic === topic) return true;
+  }
+  return false;
+}
 
 /** A Fetch partition answered with an error and nothing else. */
 function fetchError(p: FetchPartition, error: ErrorName): FetchResponsePartition {
@@ -105,6 +135,12 @@ function outOfRange(
  */
 export class ReplicaManager {
   readonly partitions = new Map<string, Partition>();
+  /** The same partitions by topic and index: no "topic-N" string to build for a lookup. */
+  private readonly byTopic = new Map<string, (Partition | undefined)[]>();
+  /** Whether a broker is alive, for Partition.maybeIncrementLeaderHW: one closure, not one per call. */
+  private readonly isAliveFn = (id: number): boolean => this.liveBrokers.has(id);
+  /** replica.lag.time.max.ms in µs, read once. */
+  private readonly maxLag: SimTime;
   controllerEpoch = 0;
   controllerId = -1;
   /** The broker epoch of this incarnation's registration (the czxid of /brokers/ids/<id>). */
@@ -130,6 +166,7 @@ export class ReplicaManager {
     private readonly truncation: TruncationMode,
     private readonly history?: ClusterHistory,
   ) {
+    this.maxLag = ms(config['replica.lag.time.max.ms']);
     this.checkpointedHw = { ...(disk.readFile<Record<string, number>>(HW_CHECKPOINT_FILE) ?? {}) };
     const committed = (p: Partition): void => {
       this.fact(p, { kind: 'isr', isr: p.isr, leaderEpoch: p.leaderEpoch });
@@ -165,6 +202,11 @@ export class ReplicaManager {
 
   isAlive(brokerId: number): boolean {
     return this.liveBrokers.has(brokerId);
+  }
+
+  /** The local replica of a partition, if this broker has one. */
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.byTopic.get(topic)?.[partition];
   }
 
   /** Topic config overrides, read from ZooKeeper when the broker first hosts a partition of the topic. */
@@ -283,13 +325,15 @@ export class ReplicaManager {
     }
     this.controllerEpoch = request.controllerEpoch;
     for (const p of request.partitions) {
-      const partition = this.partitions.get(tpKey(p.topic, p.partition));
+      const partition = this.partition(p.topic, p.partition);
       if (partition === undefined) continue;
       this.stopFetching(partition);
       if (p.deletePartition) {
         // The replica is gone from this broker: its log directory is deleted (LogManager.asyncDelete).
         const key = tpKey(p.topic, p.partition);
         this.partitions.delete(key);
+        const ofTopic = this.byTopic.get(p.topic);
+        if (ofTopic !== undefined) ofTopic[p.partition] = undefined;
         // KafkaApis.handleStopReplicaRequest: a deleted offsets partition resigns its coordinator.
         this.onLeadershipChange(p.topic, p.partition, false, p.leaderEpoch);
         this.disk.deleteLog(`${key}/log`);
@@ -483,9 +527,9 @@ export class ReplicaManager {
   }
 
   private getOrCreatePartition(topic: string, partition: number): Partition {
-    const key = tpKey(topic, partition);
-    let p = this.partitions.get(key);
+    let p = this.partition(topic, partition);
     if (p === undefined) {
+      const key = tpKey(topic, partition);
       p = new Partition(
         topic,
         partition,
@@ -498,6 +542,12 @@ export class ReplicaManager {
         ),
       );
       this.partitions.set(key, p);
+      let ofTopic = this.byTopic.get(topic);
+      if (ofTopic === undefined) {
+        ofTopic = [];
+        this.byTopic.set(topic, ofTopic);
+      }
+      ofTopic[partition] = p;
       if (!this.topicConfigs.has(topic)) {
         this.topicConfigs.set(topic, {});
         this.loadTopicConfig(topic, (config) => this.topicConfigs.set(topic, config));
@@ -509,7 +559,7 @@ export class ReplicaManager {
   // ---- produce ---------------------------------------------------------------------------------
 
   handleProduce(from: string, request: ProduceRequest): void {
-    const results: DelayedProduce['results'] = new Map();
+    const results: DelayedProduce['results'] = [];
     const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
     let anyAppended = false;
     let anyError = false;
@@ -521,7 +571,7 @@ export class ReplicaManager {
         baseOffset: -1,
         requiredOffset: -1,
       };
-      results.set(tpKey(p.topic, p.partition), result);
+      addResult(results, result);
       if (!validAcks) result.error = 'INVALID_REQUIRED_ACKS';
       else if (this.appendToLeader(p, request.acks, result)) anyAppended = true;
       if (result.error !== 'NONE') anyError = true;
@@ -544,8 +594,7 @@ export class ReplicaManager {
    * min.insync.replicas checks, the append, the HW. Returns whether it appended.
    */
   private appendToLeader(p: ProducePartition, acks: number, result: ProduceResult): boolean {
-    const key = tpKey(p.topic, p.partition);
-    const partition = this.partitions.get(key);
+    const partition = this.partition(p.topic, p.partition);
     if (partition === undefined || !partition.isLeader) result.error = 'NOT_LEADER_OR_FOLLOWER';
     else if (acks === -1 && partition.isUnderMinIsr(this.minInsyncReplicas(partition.topic))) {
       result.error = 'NOT_ENOUGH_REPLICAS'; // checked before the append: nothing is written
@@ -568,7 +617,7 @@ export class ReplicaManager {
           });
         }
         this.maybeIncrementHighWatermark(partition);
-        this.wakeDelayedFetches(key);
+        this.wakeDelayedFetches(p.topic, p.partition);
         return true;
       }
     }
@@ -581,7 +630,7 @@ export class ReplicaManager {
     timeoutMs: number,
     respond: DelayedProduce['respond'],
   ): void {
-    for (const r of results.values()) if (r.error === 'NONE') r.error = 'pending';
+    for (const r of results) if (r.error === 'NONE') r.error = 'pending';
     const id = this.nextId++;
     const timer = this.io.setTimer(ms(timeoutMs), { kind: 'delayed-produce', id });
     const delayed: DelayedProduce = { id, respond, timer, results };
@@ -615,15 +664,18 @@ export class ReplicaManager {
       done(result.error === 'pending' ? 'REQUEST_TIMED_OUT' : result.error, result.baseOffset);
       return;
     }
-    this.awaitReplication(new Map([[tpKey(topic, partition), result]]), timeoutMs, () =>
+    this.awaitReplication([result], timeoutMs, () =>
       done(result.error === 'pending' ? 'REQUEST_TIMED_OUT' : result.error, result.baseOffset),
     );
   }
 
   private tryCompleteProduce(delayed: DelayedProduce): void {
-    for (const [key, r] of delayed.results) {
+    const results = delayed.results;
+    let pending = false;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i] as ProduceResult;
       if (r.error !== 'pending') continue;
-      const partition = this.partitions.get(key);
+      const partition = this.partition(r.topic, r.partition);
       if (partition === undefined) {
         r.error = 'NOT_LEADER_OR_FOLLOWER';
         continue;
@@ -633,39 +685,43 @@ export class ReplicaManager {
         this.minInsyncReplicas(partition.topic),
       );
       if (check !== 'pending') r.error = check;
+      else pending = true;
     }
-    if ([...delayed.results.values()].some((r) => r.error === 'pending')) return;
+    if (pending) return;
     this.io.cancelTimer(delayed.timer);
     this.delayedProduces.delete(delayed.id);
-    delayed.respond(delayed.results);
+    delayed.respond(results);
   }
 
   private completeDelayedProduces(partition: Partition): void {
-    const key = tpKey(partition.topic, partition.partition);
-    for (const delayed of [...this.delayedProduces.values()])
-      if (delayed.results.has(key)) this.tryCompleteProduce(delayed);
+    if (this.delayedProduces.size === 0) return;
+    const topic = partition.topic;
+    const index = partition.partition;
+    // A copy: answering one may start (appendToLocalLog) or end others.
+    for (const delayed of Array.from(this.delayedProduces.values()))
+      if (hasResultFor(delayed.results, topic, index)) this.tryCompleteProduce(delayed);
   }
 
   private expireDelayedProduce(id: number): void {
     const delayed = this.delayedProduces.get(id);
     if (delayed === undefined) return;
     this.delayedProduces.delete(id);
-    for (const r of delayed.results.values()) if (r.error === 'pending') r.error = 'REQUEST_TIMED_OUT';
+    for (const r of delayed.results) if (r.error === 'pending') r.error = 'REQUEST_TIMED_OUT';
     delayed.respond(delayed.results);
   }
 
   private sendProduceResponse(to: string, correlationId: number, results: DelayedProduce['results']): void {
-    const response: ProduceResponse = {
-      type: 'ProduceResponse',
-      correlationId,
-      partitions: [...results.values()].map((r) => ({
+    const partitions: ProduceResponse['partitions'][number][] = [];
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i] as ProduceResult;
+      partitions.push({
         topic: r.topic,
         partition: r.partition,
         error: r.error === 'pending' ? 'REQUEST_TIMED_OUT' : r.error,
         baseOffset: r.baseOffset,
-      })),
-    };
-    this.io.send(to, response);
+      });
+    }
+    this.io.send(to, { type: 'ProduceResponse', correlationId, partitions });
   }
 
   // ---- fetch (leader side) ---------------------------------------------------------------------
@@ -699,7 +755,7 @@ export class ReplicaManager {
     firstRead: boolean,
   ): FetchResponsePartition {
     // Answers are built as whole literals: a spread of a shared base costs microseconds in V8.
-    const partition = this.partitions.get(tpKey(p.topic, p.partition));
+    const partition = this.partition(p.topic, p.partition);
     if (partition === undefined || !partition.isLeader) return fetchError(p, 'NOT_LEADER_OR_FOLLOWER');
     // Partition.checkCurrentLeaderEpoch: -1 (NO_PARTITION_LEADER_EPOCH, an old client) skips the check.
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch)
@@ -753,9 +809,11 @@ export class ReplicaManager {
     };
   }
 
-  private wakeDelayedFetches(key: string): void {
-    for (const delayed of [...this.delayedFetches.values()]) {
-      if (!delayed.request.partitions.some((p) => tpKey(p.topic, p.partition) === key)) continue;
+  private wakeDelayedFetches(topic: string, partition: number): void {
+    if (this.delayedFetches.size === 0) return;
+    // A copy: completing one may park or complete others.
+    for (const delayed of Array.from(this.delayedFetches.values())) {
+      if (!fetchesPartition(delayed.request, topic, partition)) continue;
       // A consumer's fetch waits for data below the HW (DelayedFetch.tryComplete with the HW as end
       // offset): an append the HW has not passed yet does not complete it.
       if (delayed.request.replicaId < 0 && !this.consumerFetchReady(delayed.request)) continue;
@@ -804,7 +862,7 @@ export class ReplicaManager {
         leaderEpoch,
         error,
       });
-      const partition = this.partitions.get(tpKey(p.topic, p.partition));
+      const partition = this.partition(p.topic, p.partition);
       if (partition === undefined || !partition.isLeader) return answer('NOT_LEADER_OR_FOLLOWER', -1, -1);
       if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch)
         return answer('FENCED_LEADER_EPOCH', -1, -1);
@@ -826,9 +884,9 @@ export class ReplicaManager {
   private maybeIncrementHighWatermark(partition: Partition): void {
     const moved = partition.maybeIncrementLeaderHW(
       this.io.now,
-      ms(this.config['replica.lag.time.max.ms']),
+      this.maxLag,
       this.minInsyncReplicas(partition.topic),
-      (id) => this.isAlive(id),
+      this.isAliveFn,
     );
     // A higher HW completes acks=all produces and fetches waiting on it (tryCompleteDelayedRequests).
     if (moved) {
@@ -838,7 +896,7 @@ export class ReplicaManager {
         leaderEpoch: partition.leaderEpoch,
       });
       this.completeDelayedProduces(partition);
-      this.wakeDelayedFetches(tpKey(partition.topic, partition.partition));
+      this.wakeDelayedFetches(partition.topic, partition.partition);
     }
   }
 
