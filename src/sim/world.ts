@@ -791,15 +791,17 @@ export class World<Msg = unknown, Tag = unknown> {
     const code = KIND_CODE[kind];
     this.hash.event(code, this.clock, processIndex, peerIndex, digest);
     if (!this.keep[code]) return;
-    const record: TraceRecord = {
+    // The optional fields are added only when present, in this order (no spreads: a record per
+    // delivery is kept at the `messages` level).
+    const record: { -readonly [K in keyof TraceRecord]: TraceRecord[K] } = {
       event: this.events - 1,
       time: this.clock,
       kind,
       process: processIndex === WORLD_INDEX ? 'world' : (this.processes[processIndex] as SimProcess).name,
-      ...(peerIndex === NO_PEER ? {} : { peer: (this.processes[peerIndex] as SimProcess).name }),
-      ...(detail === undefined || detail === '' ? {} : { detail }),
-      ...(message === undefined ? {} : { message }),
     };
+    if (peerIndex !== NO_PEER) record.peer = (this.processes[peerIndex] as SimProcess).name;
+    if (detail !== undefined && detail !== '') record.detail = detail;
+    if (message !== undefined) record.message = message;
     if (this.onTrace !== undefined) this.onTrace(record);
     else this.trace.push(record);
   }

@@ -24,8 +24,35 @@ export class RecordAccumulator {
   readonly muted = new Set<string>();
   /** Rotates the drain's starting partition per leader, so none starves (drainIndex). */
   private readonly drainIndex = new Map<number, number>();
+  /** "topic-N" strings by topic and partition, built once each. */
+  private readonly keys = new Map<string, string[]>();
+  /** The config the hot path reads, taken once (µs where a time). */
+  private readonly linger: SimTime;
+  private readonly deliveryTimeout: SimTime;
+  private readonly batchSize: number;
+  private readonly maxRequestSize: number;
 
-  constructor(private readonly config: ResolvedProducerConfig) {}
+  constructor(private readonly config: ResolvedProducerConfig) {
+    this.linger = ms(config['linger.ms']);
+    this.deliveryTimeout = ms(config['delivery.timeout.ms']);
+    this.batchSize = config['batch.size'];
+    this.maxRequestSize = config['max.request.size'];
+  }
+
+  /** The partition's key, "topic-N": the same string every time. */
+  keyOf(topic: string, partition: number): string {
+    let ofTopic = this.keys.get(topic);
+    if (ofTopic === undefined) {
+      ofTopic = [];
+      this.keys.set(topic, ofTopic);
+    }
+    let key = ofTopic[partition];
+    if (key === undefined) {
+      key = `${topic}-${partition}`;
+      ofTopic[partition] = key;
+    }
+    return key;
+  }
 
   get freeMemory(): number {
     return this.config['buffer.memory'] - this.usedMemory;
@@ -33,14 +60,14 @@ export class RecordAccumulator {
 
   /** The buffer a new batch for this record needs. */
   bufferFor(record: BatchedRecord): number {
-    return Math.max(this.config['batch.size'], estimateSizeUpperBound(record.keyBytes, record.valueBytes));
+    return Math.max(this.batchSize, estimateSizeUpperBound(record.keyBytes, record.valueBytes));
   }
 
   /** Whether `record` fits in the partition's open batch (no new buffer needed). */
   hasOpenBatchFor(topic: string, partition: number, record: BatchedRecord): boolean {
-    const deque = this.deques.get(`${topic}-${partition}`);
-    const last = deque?.[deque.length - 1];
-    return last?.hasRoomFor(record) === true;
+    const deque = this.deques.get(this.keyOf(topic, partition));
+    if (deque === undefined || deque.length === 0) return false;
+    return (deque[deque.length - 1] as ProducerBatch).hasRoomFor(record);
   }
 
   /**
@@ -55,7 +82,7 @@ export class RecordAccumulator {
     record: BatchedRecord,
     now: SimTime,
   ): { newBatch: boolean; batchIsFull: boolean; lastIsFull: boolean; bytes: number } {
-    const key = `${topic}-${partition}`;
+    const key = this.keyOf(topic, partition);
     let deque = this.deques.get(key);
     if (deque === undefined) {
       deque = [];
@@ -65,7 +92,7 @@ export class RecordAccumulator {
     let newBatch = false;
     if (last === undefined || !last.hasRoomFor(record)) {
       if (last !== undefined) last.closed = true;
-      last = new ProducerBatch(topic, partition, now, this.bufferFor(record));
+      last = new ProducerBatch(topic, partition, now, this.bufferFor(record), key);
       this.usedMemory += last.bufferBytes;
       deque.push(last);
       newBatch = true;
@@ -121,8 +148,8 @@ export class RecordAccumulator {
     metadata: LeaderLookup,
     now: SimTime,
     exhausted: boolean,
-  ): { nodes: Set<number>; unknownLeader: boolean; nextCheck: SimTime } {
-    const nodes = new Set<number>();
+  ): { nodes: number[]; unknownLeader: boolean; nextCheck: SimTime } {
+    const nodes: number[] = [];
     let unknownLeader = false;
     let nextCheck = Number.POSITIVE_INFINITY;
     for (const [key, deque] of this.deques) {
@@ -133,11 +160,11 @@ export class RecordAccumulator {
         unknownLeader = true;
         continue;
       }
-      if (nodes.has(leader) || this.muted.has(key)) continue;
+      if (nodes.includes(leader) || (this.muted.size > 0 && this.muted.has(key))) continue;
       const backingOff = head.attempts > 0 && now < head.retryAt;
-      const sendAt = backingOff ? head.retryAt : head.lastAttempt + ms(this.config['linger.ms']);
+      const sendAt = backingOff ? head.retryAt : head.lastAttempt + this.linger;
       const full = deque.length > 1 || head.isFull;
-      if (!backingOff && (full || exhausted || now >= sendAt)) nodes.add(leader);
+      if (!backingOff && (full || exhausted || now >= sendAt)) nodes.push(leader);
       else nextCheck = Math.min(nextCheck, sendAt);
     }
     return { nodes, unknownLeader, nextCheck };
@@ -166,7 +193,7 @@ export class RecordAccumulator {
       if (deque === undefined || head === undefined) continue;
       if (head.attempts > 0 && now < head.retryAt) continue;
       if (stop(head)) continue;
-      if (drained.length > 0 && size + head.estimatedBytes > this.config['max.request.size']) break;
+      if (drained.length > 0 && size + head.estimatedBytes > this.maxRequestSize) break;
       deque.shift();
       head.closed = true;
       size += head.estimatedBytes;
@@ -179,7 +206,7 @@ export class RecordAccumulator {
   /** Head batches that ran out of delivery.timeout.ms, per deque in order (expiredBatches). */
   expire(now: SimTime): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
-    const timeout = ms(this.config['delivery.timeout.ms']);
+    const timeout = this.deliveryTimeout;
     for (const deque of this.deques.values()) {
       while (deque.length > 0 && now - (deque[0] as ProducerBatch).createdAt >= timeout)
         expired.push(deque.shift() as ProducerBatch);
@@ -192,7 +219,7 @@ export class RecordAccumulator {
     let next = Number.POSITIVE_INFINITY;
     for (const deque of this.deques.values()) {
       const head = deque[0];
-      if (head !== undefined) next = Math.min(next, head.createdAt + ms(this.config['delivery.timeout.ms']));
+      if (head !== undefined) next = Math.min(next, head.createdAt + this.deliveryTimeout);
     }
     return next;
   }

@@ -41,6 +41,8 @@ export class ProducerBatch {
   producerId = NO_PRODUCER_ID;
   producerEpoch = NO_PRODUCER_EPOCH;
   baseSequence = NO_SEQUENCE;
+  /** "topic-N", built once: the deques, the muted set and the sequences are keyed by it. */
+  readonly key: string;
 
   constructor(
     readonly topic: string,
@@ -48,8 +50,11 @@ export class ProducerBatch {
     readonly createdAt: SimTime,
     /** The buffer taken from buffer.memory: max(batch.size, the first record's upper bound). */
     readonly bufferBytes: number,
+    /** "topic-N", when the caller has it already. */
+    key?: string,
   ) {
     this.lastAttempt = createdAt;
+    this.key = key ?? `${topic}-${partition}`;
   }
 
   get inRetry(): boolean {
@@ -86,9 +91,5 @@ export class ProducerBatch {
   /** MemoryRecordsBuilder.isFull. */
   get isFull(): boolean {
     return this.closed || (this.records.length > 0 && this.bufferBytes <= this.estimatedBytes);
-  }
-
-  get key(): string {
-    return `${this.topic}-${this.partition}`;
   }
 }

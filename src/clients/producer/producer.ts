@@ -134,6 +134,14 @@ export class KafkaProducer {
   private deadlineTimer: TimerHandle | undefined;
   private readonly jitter: Rng;
   private closed = false;
+  /** Partitions of a topic with a known leader, until the next Metadata answer changes them. */
+  private readonly availableCache = new Map<string, number[]>();
+  /** Config the sender reads on every iteration, taken once (µs where a time). */
+  private readonly maxBlock: SimTime;
+  private readonly linger: SimTime;
+  private readonly requestTimeout: SimTime;
+  private readonly deliveryTimeout: SimTime;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly ctx: ProcessContext<KafkaMessage, ProducerTimer>,
@@ -146,6 +154,11 @@ export class KafkaProducer {
     this.sticky = new StickyPartitioner(this.config['batch.size'], ctx.rng.fork('partitioner'));
     this.jitter = ctx.rng.fork('backoff');
     this.knownBrokers = [...options.bootstrap];
+    this.maxBlock = ms(this.config['max.block.ms']);
+    this.linger = ms(this.config['linger.ms']);
+    this.requestTimeout = ms(this.config['request.timeout.ms']);
+    this.deliveryTimeout = ms(this.config['delivery.timeout.ms']);
+    this.maxInFlight = this.config['max.in.flight.requests.per.connection'];
     for (const note of this.config.notes) ctx.note(`${this.clientId}: ${note}`);
   }
 
@@ -202,7 +215,7 @@ export class KafkaProducer {
       this.block(request, op, this.blocked[0]?.reason ?? 'memory');
       return op;
     }
-    this.dispatch(request, op, this.ctx.now + ms(this.config['max.block.ms']));
+    this.dispatch(request, op, this.ctx.now + this.maxBlock);
     return op;
   }
 
@@ -256,9 +269,7 @@ export class KafkaProducer {
       (request.key === null || this.config['partitioner.ignore.keys']);
     if (stickyChoice)
       this.sticky.onAppend(appended.bytes, appended.lastIsFull, this.available(request.topic), count);
-    this.wakeSender(
-      appended.batchIsFull || appended.newBatch ? this.ctx.now : this.ctx.now + ms(this.config['linger.ms']),
-    );
+    this.wakeSender(appended.batchIsFull || appended.newBatch ? this.ctx.now : this.ctx.now + this.linger);
     return true;
   }
 
@@ -280,16 +291,20 @@ export class KafkaProducer {
     return this.sticky.partition(available, count);
   }
 
-  /** Partitions of `topic` with a known leader. */
+  /** Partitions of `topic` with a known leader (kept until metadata changes; callers only read it). */
   private available(topic: string): number[] {
-    const count = this.partitionCounts.get(topic) ?? 0;
-    const out: number[] = [];
-    for (let p = 0; p < count; p++) if (this.leaders.has(`${topic}-${p}`)) out.push(p);
+    let out = this.availableCache.get(topic);
+    if (out === undefined) {
+      const count = this.partitionCounts.get(topic) ?? 0;
+      out = [];
+      for (let p = 0; p < count; p++) if (this.leaders.has(this.accumulator.keyOf(topic, p))) out.push(p);
+      this.availableCache.set(topic, out);
+    }
     return out;
   }
 
   private block(request: SendRequest, op: number, reason: 'metadata' | 'memory'): void {
-    this.blocked.push({ request, op, deadline: this.ctx.now + ms(this.config['max.block.ms']), reason });
+    this.blocked.push({ request, op, deadline: this.ctx.now + this.maxBlock, reason });
     this.armDeadline();
   }
 
@@ -361,18 +376,13 @@ export class KafkaProducer {
         }
       }
     }
-    const ready = this.accumulator.ready(
-      this,
-      now,
-      this.blocked.some((b) => b.reason === 'memory'),
-    );
+    const ready = this.accumulator.ready(this, now, this.blockedOnMemory());
     if (ready.unknownLeader) this.metadataWanted = true;
     next = Math.min(next, ready.nextCheck, this.maybeSendMetadata(now));
     if (!initPending) {
       let sent = false;
       for (const node of ready.nodes) {
-        if ((this.inFlightPerNode.get(node) ?? 0) >= this.config['max.in.flight.requests.per.connection'])
-          continue;
+        if ((this.inFlightPerNode.get(node) ?? 0) >= this.maxInFlight) continue;
         const batches = this.accumulator.drain(node, this.partitionsByNode.get(node) ?? [], now, (b) =>
           this.shouldStopDrain(b, node),
         );
@@ -387,6 +397,12 @@ export class KafkaProducer {
     this.expireBatches(now);
     next = Math.min(next, this.accumulator.nextExpiry(), this.nextInFlightDeadline());
     if (Number.isFinite(next)) this.wakeSender(Math.max(next, now + 1));
+  }
+
+  private blockedOnMemory(): boolean {
+    const blocked = this.blocked;
+    for (let i = 0; i < blocked.length; i++) if ((blocked[i] as BlockedSend).reason === 'memory') return true;
+    return false;
   }
 
   /** A leader that cannot take another request, and the idempotent producer's sequence rules. */
@@ -445,7 +461,14 @@ export class KafkaProducer {
 
   /** request.timeout.ms: the connection is closed and all its requests fail as timed out (NetworkClient). */
   private expireRequests(now: SimTime): void {
-    const timeout = ms(this.config['request.timeout.ms']);
+    const timeout = this.requestTimeout;
+    let any = false;
+    for (const request of this.inFlight.values())
+      if (now - request.sentAt >= timeout) {
+        any = true;
+        break;
+      }
+    if (!any) return;
     for (const [id, request] of [...this.inFlight]) {
       if (!this.inFlight.has(id) || now - request.sentAt < timeout) continue;
       this.ctx.note(`${this.clientId}: Disconnecting from node ${request.node} due to request timeout.`);
@@ -456,8 +479,8 @@ export class KafkaProducer {
 
   private nextInFlightDeadline(): SimTime {
     let next = Number.POSITIVE_INFINITY;
-    const requestTimeout = ms(this.config['request.timeout.ms']);
-    const deliveryTimeout = ms(this.config['delivery.timeout.ms']);
+    const requestTimeout = this.requestTimeout;
+    const deliveryTimeout = this.deliveryTimeout;
     for (const request of this.inFlight.values()) {
       next = Math.min(next, request.sentAt + requestTimeout);
       for (const batch of request.batches)
@@ -468,7 +491,7 @@ export class KafkaProducer {
 
   /** delivery.timeout.ms: queued and in-flight batches fail with TimeoutException (Sender.sendProducerData). */
   private expireBatches(now: SimTime): void {
-    const timeout = ms(this.config['delivery.timeout.ms']);
+    const timeout = this.deliveryTimeout;
     const expired = this.accumulator.expire(now);
     for (const request of this.inFlight.values())
       for (const batch of request.batches)
@@ -488,10 +511,16 @@ export class KafkaProducer {
   private handleProduceResponse(response: ProduceResponse): void {
     const request = this.untrack(response.correlationId);
     if (request === undefined) return;
+    const answers = response.partitions;
     for (const batch of request.batches) {
-      const answer = response.partitions.find(
-        (p) => p.topic === batch.topic && p.partition === batch.partition,
-      );
+      let answer: ProduceResponse['partitions'][number] | undefined;
+      for (let i = 0; i < answers.length; i++) {
+        const p = answers[i] as ProduceResponse['partitions'][number];
+        if (p.topic === batch.topic && p.partition === batch.partition) {
+          answer = p;
+          break;
+        }
+      }
       this.handleBatchResult(batch, answer?.error ?? 'UNKNOWN_SERVER_ERROR', answer?.baseOffset ?? -1);
     }
     this.wakeSender(this.ctx.now);
@@ -524,7 +553,7 @@ export class KafkaProducer {
 
   /** Sender.canRetry, with TransactionManager.canRetry for the idempotent producer. */
   private canRetry(batch: ProducerBatch, error: string): boolean {
-    if (this.ctx.now - batch.createdAt >= ms(this.config['delivery.timeout.ms'])) return false;
+    if (this.ctx.now - batch.createdAt >= this.deliveryTimeout) return false;
     if (batch.attempts >= this.config.retries) return false;
     if (this.transactions !== undefined) return this.transactions.canRetry(batch, error);
     return RETRIABLE_ERRORS.has(error as ErrorName);
@@ -534,16 +563,23 @@ export class KafkaProducer {
     batch.done = true;
     this.transactions?.completed(batch);
     this.accumulator.deallocate(batch);
-    batch.records.forEach((r, i) => {
-      this.options.history?.complete(r.op, 'send', 'ok', this.ctx.name, this.ctx.now, {
-        record: { topic: batch.topic, key: r.record.key, value: r.record.value ?? '' },
-        partition: batch.partition,
-        offset: baseOffset < 0 ? -1 : baseOffset + i,
-        producerId: batch.producerId,
-        producerEpoch: batch.producerEpoch,
-        sequence: batch.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : batch.baseSequence + i,
-      });
-    });
+    const history = this.options.history;
+    if (history !== undefined) {
+      const records = batch.records;
+      const name = this.ctx.name;
+      const now = this.ctx.now;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i] as BatchedRecord;
+        history.complete(r.op, 'send', 'ok', name, now, {
+          record: { topic: batch.topic, key: r.record.key, value: r.record.value ?? '' },
+          partition: batch.partition,
+          offset: baseOffset < 0 ? -1 : baseOffset + i,
+          producerId: batch.producerId,
+          producerEpoch: batch.producerEpoch,
+          sequence: batch.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : batch.baseSequence + i,
+        });
+      }
+    }
     this.unblock();
   }
 
@@ -602,7 +638,7 @@ export class KafkaProducer {
   // ---- metadata and producer id ------------------------------------------------------------------
 
   leaderOf(topic: string, partition: number): number | undefined {
-    return this.leaders.get(`${topic}-${partition}`)?.leader;
+    return this.leaders.get(this.accumulator.keyOf(topic, partition))?.leader;
   }
 
   /**
@@ -661,8 +697,9 @@ export class KafkaProducer {
     let complete = true;
     for (const topic of this.topics) if (!counts.has(topic)) complete = false;
     for (const [topic, count] of counts) this.partitionCounts.set(topic, count);
+    this.availableCache.clear();
     for (const p of response.partitions) {
-      const key = `${p.topic}-${p.partition}`;
+      const key = this.accumulator.keyOf(p.topic, p.partition);
       const known = this.leaders.get(key);
       // Metadata.updateLatestMetadata: an answer older than the leader epoch already known is ignored.
       if (known !== undefined && p.leaderEpoch < known.leaderEpoch) continue;

@@ -26,6 +26,8 @@ export interface ProducerWorkload {
   readonly startAfterMs?: number;
 }
 
+const NO_KEYS: KeyPattern = { kind: 'none' };
+
 /** The key of record number `n` under `pattern`. */
 export function keyFor(pattern: KeyPattern, n: number, rng: Rng): string | null {
   switch (pattern.kind) {
@@ -52,6 +54,10 @@ export function workloadApplication(
   rng: Rng,
 ): ProducerApplication {
   const interval = Math.max(1, Math.round(1_000_000 / (workload.rate ?? 100)));
+  const keys = workload.keys ?? NO_KEYS;
+  const topic = workload.topic;
+  const { valueBytes, partition } = workload;
+  let prefix: string | undefined;
   let sent = 0;
   const tick = (producer: KafkaProducer): void => {
     if (workload.count !== undefined && sent >= workload.count) return;
@@ -60,15 +66,14 @@ export function workloadApplication(
       return;
     }
     const n = sent++;
-    const id =
-      incarnation === 1 ? `${producer.processName}-${n}` : `${producer.processName}.${incarnation}-${n}`;
-    producer.send({
-      topic: workload.topic,
-      key: keyFor(workload.keys ?? { kind: 'none' }, n, rng),
-      value: id,
-      ...(workload.valueBytes === undefined ? {} : { valueBytes: workload.valueBytes }),
-      ...(workload.partition === undefined ? {} : { partition: workload.partition }),
-    });
+    prefix ??= incarnation === 1 ? `${producer.processName}-` : `${producer.processName}.${incarnation}-`;
+    const value = `${prefix}${n}`;
+    const key = keyFor(keys, n, rng);
+    // The same request as { topic, key, value, ...valueBytes?, ...partition? }, without the spreads.
+    if (valueBytes === undefined && partition === undefined) producer.send({ topic, key, value });
+    else if (partition === undefined) producer.send({ topic, key, value, valueBytes: valueBytes as number });
+    else if (valueBytes === undefined) producer.send({ topic, key, value, partition });
+    else producer.send({ topic, key, value, valueBytes, partition });
     if (workload.count === undefined || sent < workload.count) producer.schedule(interval);
   };
   return {
