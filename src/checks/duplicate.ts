@@ -1,5 +1,5 @@
 import { finalEvent, opEvent, result, violation } from './events.js';
-import { committedLog, tp } from './final-state.js';
+import { type CommittedLog, committedLog, type FinalPartition, tp } from './final-state.js';
 import { historyIndex } from './history-index.js';
 import { getOrInsert } from './maps.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
@@ -15,12 +15,41 @@ import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types
 export function checkDuplicate(input: CheckInput): CheckResult {
   const { reads } = historyIndex(input);
   const finalTime = input.final.time;
+  const logs: { p: FinalPartition; log: CommittedLog }[] = [];
+  for (const p of input.final.partitions) {
+    const log = committedLog(p);
+    if (log !== undefined) logs.push({ p, log });
+  }
+  // First pass, cheap: which values are known at two offsets at all. Most runs have none, and then
+  // nothing more is built.
+  const first = new Map<string, Map<string, number>>();
+  const twice = new Map<string, Set<string>>();
+  const names: string[] = [];
+  const found = (name: string, value: string, offset: number): void => {
+    let values = first.get(name);
+    if (values === undefined) {
+      values = new Map();
+      first.set(name, values);
+      names.push(name);
+    }
+    const known = values.get(value);
+    if (known === undefined) values.set(value, offset);
+    else if (known !== offset) getOrInsert(twice, name, () => new Set()).add(value);
+  };
+  for (const { p, log } of logs) {
+    const name = tp(p.topic, p.partition);
+    for (const [offset, value] of log.byOffset) if (value !== null) found(name, value, offset);
+  }
+  for (const { record } of reads)
+    if (record.value !== null) found(tp(record.topic, record.partition), record.value, record.offset);
+  if (twice.size === 0) return result('duplicate', []);
+  // Second pass over the same records, in the same order, for those values only.
   // "topic-N" → value → offset → proving events and the earliest time the offset was seen
   const seen = new Map<string, Map<string, Map<number, { time: number; events: ViolationEvent[] }>>>();
-  const at = (topic: string, partition: number, value: string, offset: number) => {
-    const name = tp(topic, partition);
+  for (const name of names) if (twice.has(name)) seen.set(name, new Map());
+  const at = (name: string, value: string, offset: number) => {
     const offsets = getOrInsert(
-      getOrInsert(seen, name, () => new Map()),
+      seen.get(name) as Map<string, Map<number, { time: number; events: ViolationEvent[] }>>,
       value,
       () => new Map(),
     );
@@ -29,19 +58,22 @@ export function checkDuplicate(input: CheckInput): CheckResult {
       events: [] as ViolationEvent[],
     }));
   };
-  for (const p of input.final.partitions) {
-    const log = committedLog(p);
-    if (log === undefined) continue;
+  for (const { p, log } of logs) {
+    const name = tp(p.topic, p.partition);
+    const values = twice.get(name);
+    if (values === undefined) continue;
     for (const [offset, value] of log.byOffset) {
-      if (value === null) continue;
-      const entry = at(p.topic, p.partition, value, offset);
+      if (value === null || !values.has(value)) continue;
+      const entry = at(name, value, offset);
       entry.time = Math.min(entry.time, finalTime);
       entry.events.push(finalEvent(finalTime, p.topic, p.partition, log.leader));
     }
   }
   for (const { poll, record } of reads) {
     if (record.value === null) continue;
-    const entry = at(record.topic, record.partition, record.value, record.offset);
+    const name = tp(record.topic, record.partition);
+    if (twice.get(name)?.has(record.value) !== true) continue;
+    const entry = at(name, record.value, record.offset);
     entry.time = Math.min(entry.time, poll.time);
     entry.events.push(opEvent(poll));
   }

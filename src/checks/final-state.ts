@@ -48,8 +48,25 @@ export interface FinalRecord {
   readonly leaderEpoch: number;
 }
 
+/** Names already built, by topic and partition: the checkers ask for them once per record. */
+const names = new Map<string, string[]>();
+
 /** "topic-N", as Kafka prints a TopicPartition. */
-export const tp = (topic: string, partition: number): string => `${topic}-${partition}`;
+export function tp(topic: string, partition: number): string {
+  if (!(partition >= 0 && partition < 65_536 && Number.isInteger(partition))) return `${topic}-${partition}`;
+  let ofTopic = names.get(topic);
+  if (ofTopic === undefined) {
+    if (names.size >= 4096) names.clear();
+    ofTopic = [];
+    names.set(topic, ofTopic);
+  }
+  let name = ofTopic[partition];
+  if (name === undefined) {
+    name = `${topic}-${partition}`;
+    ofTopic[partition] = name;
+  }
+  return name;
+}
 
 /** The final leader's replica, when the partition has a leader on an online broker. */
 export function leaderReplica(p: FinalPartition): FinalReplica | undefined {
@@ -70,7 +87,18 @@ export interface CommittedLog {
   readonly offsetsOf: ReadonlyMap<string | null, readonly number[]>;
 }
 
+/** Committed logs already built, per final partition (a final state is never changed once taken). */
+const committedLogs = new WeakMap<FinalPartition, CommittedLog | null>();
+
 export function committedLog(p: FinalPartition): CommittedLog | undefined {
+  const known = committedLogs.get(p);
+  if (known !== undefined) return known ?? undefined;
+  const log = buildCommittedLog(p);
+  committedLogs.set(p, log ?? null);
+  return log;
+}
+
+function buildCommittedLog(p: FinalPartition): CommittedLog | undefined {
   const leader = leaderReplica(p);
   if (leader === undefined) return undefined;
   const byOffset = new Map<number, string | null>();

@@ -1,6 +1,7 @@
 import type { ReplicaFact } from '../history/cluster-history.js';
 import { factEvent, finalEvent, result, violation } from './events.js';
 import { leaderReplica, tp } from './final-state.js';
+import { getOrInsert } from './maps.js';
 import type { CheckInput, CheckResult, Violation } from './types.js';
 
 type HwFact = Extract<ReplicaFact, { kind: 'high-watermark' }>;
@@ -17,12 +18,14 @@ type HwFact = Extract<ReplicaFact, { kind: 'high-watermark' }>;
 export function checkHwRegression(input: CheckInput): CheckResult {
   const violations: Violation[] = [];
   const highest = new Map<string, { fact: HwFact; index: number }>();
-  const perEpoch = new Map<string, { fact: HwFact; index: number }>();
+  // partition name → broker → leader epoch → the highest HW fact so far
+  const perEpoch = new Map<string, Map<number, Map<number, { fact: HwFact; index: number }>>>();
   input.cluster.facts.forEach((fact, index) => {
     if (fact.kind !== 'high-watermark') return;
     const name = tp(fact.topic, fact.partition);
-    const key = `${name}\u0000${fact.broker}\u0000${fact.leaderEpoch}`;
-    const before = perEpoch.get(key);
+    const brokers = getOrInsert(perEpoch, name, () => new Map());
+    const epochs = getOrInsert(brokers, fact.broker, () => new Map());
+    const before = epochs.get(fact.leaderEpoch);
     if (before !== undefined && fact.highWatermark < before.fact.highWatermark)
       violations.push(
         violation(
@@ -32,7 +35,7 @@ export function checkHwRegression(input: CheckInput): CheckResult {
         ),
       );
     if (before === undefined || fact.highWatermark >= before.fact.highWatermark)
-      perEpoch.set(key, { fact, index });
+      epochs.set(fact.leaderEpoch, { fact, index });
     const max = highest.get(name);
     if (max === undefined || fact.highWatermark > max.fact.highWatermark) highest.set(name, { fact, index });
   });

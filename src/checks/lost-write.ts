@@ -27,11 +27,11 @@ export function checkLostWrite(input: CheckInput): CheckResult {
   const finalTime = input.final.time;
   for (const send of acked) {
     const name = tp(send.topic, send.partition);
-    const where = `acked record ${name}@${send.offset} (${send.value})`;
     const log = logs.get(name);
     if (log !== undefined && log.byOffset.get(send.offset) === send.value) continue;
     // offline at the end: unavailable, not provably lost, unless the cluster had settled
     if (log === undefined && !input.final.quiescent) continue;
+    const where = `acked record ${name}@${send.offset} (${send.value})`;
     const events: ViolationEvent[] = [opEvent(send.ok)];
     if (send.invoke !== undefined) events.push(opEvent(send.invoke));
     for (const t of truncationsOf(input, name, send.offset, send.ok.time))

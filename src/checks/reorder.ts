@@ -17,17 +17,28 @@ import type { CheckInput, CheckResult, ProducerPromise, Violation, ViolationEven
 export function checkReorder(input: CheckInput): CheckResult {
   const { acked } = historyIndex(input);
   const partitions = partitionsByName(input.final);
-  const idempotent = new Set(acked.filter((s) => (s.ok.producerId ?? -1) >= 0).map((s) => s.ok.process));
+  const idempotent = new Set<string>();
+  for (const s of acked) if ((s.ok.producerId ?? -1) >= 0) idempotent.add(s.ok.process);
   const promised = (process: string) => input.producers?.[process]?.orderPromised ?? idempotent.has(process);
-  const groups = new Map<string, AckedSend[]>();
+  // One list per producer process and partition, in the order each pair first appears.
+  const groups: AckedSend[][] = [];
+  const byProcess = new Map<string, Map<string, AckedSend[]>>();
   for (const send of acked) {
-    const key = `${send.ok.process}\u0000${tp(send.topic, send.partition)}`;
-    const list = groups.get(key);
-    if (list === undefined) groups.set(key, [send]);
-    else list.push(send);
+    let byPartition = byProcess.get(send.ok.process);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      byProcess.set(send.ok.process, byPartition);
+    }
+    const name = tp(send.topic, send.partition);
+    const list = byPartition.get(name);
+    if (list === undefined) {
+      const created = [send];
+      byPartition.set(name, created);
+      groups.push(created);
+    } else list.push(send);
   }
   const violations: Violation[] = [];
-  for (const sends of groups.values()) {
+  for (const sends of groups) {
     const first = sends[0]!;
     const name = tp(first.topic, first.partition);
     const p = partitions.get(name);

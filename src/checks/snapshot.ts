@@ -26,10 +26,13 @@ export interface FinalStateSource {
 
 function replicaOf(broker: number, p: Partition): FinalReplica {
   const log: FinalRecord[] = [];
-  for (const batch of p.log.allBatches())
-    batch.records.forEach((r, i) => {
+  for (const batch of p.log.allBatches()) {
+    const records = batch.records;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as (typeof records)[number];
       log.push({ offset: batch.baseOffset + i, value: r.value, leaderEpoch: batch.partitionLeaderEpoch });
-    });
+    }
+  }
   return {
     broker,
     role: p.isLeader ? 'leader' : 'follower',
