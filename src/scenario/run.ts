@@ -1,8 +1,8 @@
 import { runChecks } from '../checks/run.js';
 import { snapshotCluster } from '../checks/snapshot.js';
 import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
-import { resolveProducerConfig } from '../clients/producer/config.js';
 import type { ConsumerActor } from '../clients/consumer/application.js';
+import { resolveProducerConfig } from '../clients/producer/config.js';
 import type { KafkaProducer } from '../clients/producer/producer.js';
 import {
   Cluster,

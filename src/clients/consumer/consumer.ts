@@ -116,7 +116,9 @@ export class KafkaConsumer {
    */
   subscribe(topics: readonly string[]): void {
     if (this.coordinator === undefined)
-      throw new Error('IllegalStateException: Subscription to topics, partitions and pattern are mutually exclusive');
+      throw new Error(
+        'IllegalStateException: Subscription to topics, partitions and pattern are mutually exclusive',
+      );
     this.metadata.addTopics(topics);
     this.coordinator.changeSubscription(topics);
     this.step();
