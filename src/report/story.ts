@@ -181,7 +181,7 @@ const STORY_VIOLATIONS = 3;
 function tellGroups(run: ScenarioRun, add: (time: SimTime, text: string, tone: Tone) => void): void {
   const { memberFacts } = run.cluster.clients;
   const consumerOf = new Map<string, string>();
-  for (const fact of memberFacts) consumerOf.set(fact.memberId, fact.process);
+  for (const fact of memberFacts) if (fact.memberId !== '') consumerOf.set(fact.memberId, fact.process);
   const named = (text: string) =>
     [...consumerOf].reduce((t, [id, consumer]) => t.split(id).join(consumer), text);
   const previous = new Map<string, string>();
