@@ -326,6 +326,8 @@ export interface JoinGroupRequest {
   readonly rebalanceTimeoutMs: number;
   /** Empty on the first join (KIP-394 answers MEMBER_ID_REQUIRED with an id to rejoin with). */
   readonly memberId: string;
+  /** KIP-345's group.instance.id of a static member; absent or null for a dynamic one. */
+  readonly groupInstanceId?: string | null;
   readonly protocolType: 'consumer';
   /** Assignor names in preference order, each with the member's subscription. */
   readonly protocols: readonly { readonly name: string; readonly metadata: ConsumerSubscription }[];
@@ -340,6 +342,7 @@ export interface JoinGroupRequest {
 
 export interface JoinGroupMember {
   readonly memberId: string;
+  readonly groupInstanceId?: string | null;
   readonly metadata: ConsumerSubscription;
 }
 
@@ -353,6 +356,11 @@ export interface JoinGroupResponse {
   readonly memberId: string;
   /** Only the leader gets the members, in the coordinator's order; others get []. */
   readonly members: readonly JoinGroupMember[];
+  /**
+   * KIP-814 (JoinGroup v9): a returning static leader of a Stable group must not run the assignor;
+   * it syncs with no assignments and keeps its current one.
+   */
+  readonly skipAssignment?: boolean;
 }
 
 export interface SyncGroupRequest {
@@ -361,6 +369,7 @@ export interface SyncGroupRequest {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId?: string | null;
   readonly protocolName: string | null;
   /** The leader's assignment for every member; [] from followers. */
   readonly assignments: readonly { readonly memberId: string; readonly assignment: ConsumerAssignment }[];
@@ -379,6 +388,7 @@ export interface HeartbeatRequest {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId?: string | null;
 }
 
 export interface HeartbeatResponse {
@@ -391,7 +401,12 @@ export interface LeaveGroupRequest {
   readonly type: 'LeaveGroup';
   readonly correlationId: number;
   readonly groupId: string;
-  readonly members: readonly { readonly memberId: string; readonly reason?: string }[];
+  /** MemberIdentity: an empty member id with a group.instance.id removes that static member (admin). */
+  readonly members: readonly {
+    readonly memberId: string;
+    readonly groupInstanceId?: string | null;
+    readonly reason?: string;
+  }[];
 }
 
 export interface LeaveGroupResponse {
@@ -414,6 +429,7 @@ export interface OffsetCommitRequest {
   /** -1 with an empty member id: a commit from outside the group (simple consumer). */
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId?: string | null;
   readonly partitions: readonly OffsetCommitPartition[];
 }
 

@@ -52,8 +52,10 @@ export function isGroupRequest(message: KafkaMessage): message is GroupRequest {
 
 /**
  * The classic group coordinator of a ZooKeeper-mode broker (GroupCoordinator.scala at 3.8.0, with
- * DelayedJoin/InitialDelayedJoin, DelayedSync and DelayedHeartbeat as broker timers). Dynamic
- * members only (no group.instance.id); JoinGroup is treated as v4+ (KIP-394 MEMBER_ID_REQUIRED).
+ * DelayedJoin/InitialDelayedJoin, DelayedSync and DelayedHeartbeat as broker timers). Dynamic and
+ * static members (KIP-345's group.instance.id); JoinGroup is treated as v9 (KIP-394's
+ * MEMBER_ID_REQUIRED for new dynamic members, KIP-814's skipAssignment for a returning static
+ * leader).
  */
 export class GroupCoordinator {
   readonly manager: GroupMetadataManager;
@@ -113,8 +115,27 @@ export class GroupCoordinator {
     return undefined;
   }
 
-  /** validateCurrentMember for dynamic members. */
-  private validateCurrentMember(group: GroupMetadata, memberId: string): ErrorName | undefined {
+  /**
+   * validateCurrentMember: with a group.instance.id, it must map to `memberId` (another member id:
+   * FENCED_INSTANCE_ID, none: UNKNOWN_MEMBER_ID); then the member id must be in the group.
+   */
+  private validateCurrentMember(
+    group: GroupMetadata,
+    memberId: string,
+    groupInstanceId: string | null | undefined,
+    operation: string,
+  ): ErrorName | undefined {
+    if (groupInstanceId !== undefined && groupInstanceId !== null) {
+      const current = group.currentStaticMemberId(groupInstanceId);
+      if (current === undefined) return 'UNKNOWN_MEMBER_ID';
+      if (current !== memberId) {
+        this.io.note(
+          `Request memberId=${memberId} for static member with groupInstanceId=${groupInstanceId} is fenced by current memberId=${current} during operation ${operation}`,
+        );
+        return 'FENCED_INSTANCE_ID';
+      }
+      return undefined;
+    }
     return group.has(memberId) ? undefined : 'UNKNOWN_MEMBER_ID';
   }
 
@@ -171,7 +192,11 @@ export class GroupCoordinator {
     }
   }
 
-  /** doNewMemberJoinGroup + doDynamicNewMemberJoinGroup with requireKnownMemberId (KIP-394). */
+  /**
+   * doNewMemberJoinGroup: a static member (group.instance.id) joins at once
+   * (doStaticNewMemberJoinGroup), a dynamic one gets an id to come back with
+   * (doDynamicNewMemberJoinGroup with requireKnownMemberId, KIP-394).
+   */
   private doNewMemberJoinGroup(
     group: GroupMetadata,
     clientId: string,
@@ -192,7 +217,12 @@ export class GroupCoordinator {
       respond(joinError('', 'INCONSISTENT_GROUP_PROTOCOL'));
       return;
     }
-    const newMemberId = GroupMetadata.generateMemberId(clientId, this.io.rng);
+    const instanceId = request.groupInstanceId ?? null;
+    const newMemberId = GroupMetadata.generateMemberId(clientId, this.io.rng, instanceId);
+    if (instanceId !== null) {
+      this.doStaticNewMemberJoinGroup(group, instanceId, newMemberId, clientId, request, protocols, respond);
+      return;
+    }
     // addPendingMemberExpiration: the id must come back within the session timeout.
     const id = this.nextId++;
     const handle = this.io.setTimer(ms(request.sessionTimeoutMs), {
@@ -204,6 +234,146 @@ export class GroupCoordinator {
     });
     group.pendingMembers.set(newMemberId, { id, handle });
     respond(joinError(newMemberId, 'MEMBER_ID_REQUIRED'));
+  }
+
+  /**
+   * doStaticNewMemberJoinGroup: a known group.instance.id with an unknown member id replaces the
+   * member id it mapped to (updateStaticMemberAndRebalance); a new one is added as a member.
+   */
+  private doStaticNewMemberJoinGroup(
+    group: GroupMetadata,
+    groupInstanceId: string,
+    newMemberId: string,
+    clientId: string,
+    request: JoinGroupRequest,
+    protocols: MemberProtocol[],
+    respond: (result: JoinGroupResult) => void,
+  ): void {
+    const reason = request.reason ?? 'not provided';
+    const oldMemberId = group.currentStaticMemberId(groupInstanceId);
+    if (oldMemberId !== undefined) {
+      this.io.note(
+        `Static member with groupInstanceId=${groupInstanceId} and unknown member id joins group ${group.groupId} in ${group.state} state. Replacing previously mapped member ${oldMemberId} with this groupInstanceId.`,
+      );
+      this.updateStaticMemberAndRebalance(
+        group,
+        oldMemberId,
+        newMemberId,
+        groupInstanceId,
+        request,
+        protocols,
+        reason,
+        respond,
+      );
+    } else {
+      this.io.note(
+        `Static member with groupInstanceId=${groupInstanceId} and unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} for this member and add to the group.`,
+      );
+      this.addMemberAndRebalance(
+        group,
+        clientId,
+        { ...request, memberId: newMemberId },
+        protocols,
+        reason,
+        respond,
+      );
+    }
+  }
+
+  /**
+   * updateStaticMemberAndRebalance: the member keeps its place, assignment and generation under the
+   * new id, and its old id is fenced. In a Stable group whose selected protocol would not change
+   * there is no rebalance: the group record is stored with the new id (on failure the replacement is
+   * undone) and the member is answered with the current generation; the leader, with
+   * skipAssignment (KIP-814, JoinGroup v9), is told it leads but must not assign. A group
+   * completing a rebalance rebalances again (the leader may have assigned to the old id); one
+   * preparing a rebalance just keeps the member's JoinGroup parked.
+   */
+  private updateStaticMemberAndRebalance(
+    group: GroupMetadata,
+    oldMemberId: string,
+    newMemberId: string,
+    groupInstanceId: string,
+    request: JoinGroupRequest,
+    protocols: MemberProtocol[],
+    reason: string,
+    respond: (result: JoinGroupResult) => void,
+  ): void {
+    const currentLeader = group.leaderId ?? '';
+    const member = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId);
+    // The old id's DelayedHeartbeat expires without effect; a new one watches the new id.
+    this.completeAndScheduleNextExpiration(group, member);
+    const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
+    const oldSessionTimeoutMs = member.sessionTimeoutMs;
+    group.updateMember(member, protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond);
+    // As 3.8 reads them: after the update (so a failed store keeps the new protocols).
+    const oldProtocols = member.supportedProtocols;
+    switch (group.state) {
+      case 'Stable': {
+        const selected = group.selectProtocol();
+        if (group.protocolName !== selected) {
+          this.maybePrepareRebalance(
+            group,
+            `Group's selectedProtocol will change because static member ${member.memberId} with instance id ${groupInstanceId} joined with change of protocol; client reason: ${reason}`,
+          );
+          return;
+        }
+        this.io.note(
+          "Static member which joins during Stable stage and doesn't affect selectProtocol will not trigger rebalance.",
+        );
+        const assignment = new Map<string, ConsumerAssignment>();
+        for (const m of group.allMembers()) assignment.set(m.memberId, m.assignment);
+        this.manager.storeGroup(group, assignment, (error) => {
+          if (error !== 'NONE') {
+            this.io.note(`Failed to persist metadata for group ${group.groupId}: ${error}`);
+            group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs, undefined);
+            const oldMember = group.replaceStaticMember(groupInstanceId, newMemberId, oldMemberId);
+            this.completeAndScheduleNextExpiration(group, oldMember);
+            respond({
+              error,
+              generationId: group.generationId,
+              protocolName: group.protocolName,
+              leader: currentLeader,
+              memberId: '',
+              members: [],
+            });
+            return;
+          }
+          const isLeader = group.isLeader(newMemberId);
+          if (isLeader && (group.is('PreparingRebalance') || group.is('Dead'))) {
+            // The group moved on while the record was written: Kafka's currentMemberMetadata throws
+            // IllegalStateException in this callback, and the JoinGroup stays parked (a rebalance
+            // answers it).
+            this.io.note(
+              `Cannot obtain member metadata for group ${group.groupId} in state ${group.state}: JoinGroup of static leader ${newMemberId} stays parked`,
+            );
+            return;
+          }
+          group.maybeInvokeJoinCallback(member, {
+            error: 'NONE',
+            generationId: group.generationId,
+            protocolName: group.protocolName,
+            leader: group.leaderId ?? '',
+            memberId: newMemberId,
+            members: isLeader ? group.currentMemberMetadata() : [],
+            skipAssignment: isLeader,
+          });
+        });
+        return;
+      }
+      case 'CompletingRebalance':
+        this.prepareRebalance(
+          group,
+          `Updating metadata for static member ${member.memberId} with instance id ${groupInstanceId}; client reason: ${reason}`,
+        );
+        return;
+      case 'PreparingRebalance':
+        return;
+      default:
+        throw new Error(
+          `Group ${group.groupId} was not supposed to be in the state ${group.state} when the unknown static member ${groupInstanceId} rejoins.`,
+        );
+    }
   }
 
   /** doCurrentMemberJoinGroup. */
@@ -230,10 +400,15 @@ export class GroupCoordinator {
       return;
     }
     if (group.isPendingMember(memberId)) {
+      // A pending member is never static (static members are not asked for a member id).
+      if ((request.groupInstanceId ?? null) !== null)
+        throw new Error(
+          `Received unexpected JoinGroup with groupInstanceId=${request.groupInstanceId} for pending member with memberId=${memberId}`,
+        );
       this.addMemberAndRebalance(group, clientId, request, protocols, reason, respond);
       return;
     }
-    const error = this.validateCurrentMember(group, memberId);
+    const error = this.validateCurrentMember(group, memberId, request.groupInstanceId, 'join-group');
     if (error !== undefined) {
       respond(joinError(memberId, error));
       return;
@@ -290,6 +465,7 @@ export class GroupCoordinator {
     if (pending !== undefined) this.io.cancelTimer(pending.handle);
     const member = new MemberMetadata(
       request.memberId,
+      request.groupInstanceId ?? null,
       clientId,
       request.rebalanceTimeoutMs,
       request.sessionTimeoutMs,
@@ -301,7 +477,10 @@ export class GroupCoordinator {
     group.add(member, respond);
     // New members cannot heartbeat while parked: their first JoinGroup times out after 5 minutes.
     this.completeAndScheduleNextExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.maybePrepareRebalance(group, `Adding new member ${member.memberId}; client reason: ${reason}`);
+    this.maybePrepareRebalance(
+      group,
+      `Adding new member ${member.memberId} with group instance id ${member.groupInstanceId === null ? 'None' : `Some(${member.groupInstanceId})`}; client reason: ${reason}`,
+    );
   }
 
   private updateMemberAndRebalance(
@@ -337,7 +516,12 @@ export class GroupCoordinator {
   /** validateSyncGroup. */
   private validateSyncGroup(group: GroupMetadata, request: SyncGroupRequest): ErrorName | undefined {
     if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
-    const memberError = this.validateCurrentMember(group, request.memberId);
+    const memberError = this.validateCurrentMember(
+      group,
+      request.memberId,
+      request.groupInstanceId,
+      'sync-group',
+    );
     if (memberError !== undefined) return memberError;
     if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
     if (request.protocolName !== null && request.protocolName !== group.protocolName)
@@ -419,7 +603,12 @@ export class GroupCoordinator {
     if (group === undefined) return 'UNKNOWN_MEMBER_ID';
     // validateHeartbeat
     if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
-    const memberError = this.validateCurrentMember(group, request.memberId);
+    const memberError = this.validateCurrentMember(
+      group,
+      request.memberId,
+      request.groupInstanceId,
+      'heartbeat',
+    );
     if (memberError !== undefined) return memberError;
     if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
     if (group.is('Empty')) return 'UNKNOWN_MEMBER_ID';
@@ -452,21 +641,31 @@ export class GroupCoordinator {
     group: GroupMetadata,
     request: LeaveGroupRequest,
   ): { memberId: string; error: ErrorName }[] {
-    return request.members.map((leaving) => {
-      const { memberId } = leaving;
-      if (group.isPendingMember(memberId)) {
-        this.removePendingMemberAndUpdateGroup(group, memberId);
-        return { memberId, error: 'NONE' as ErrorName };
-      }
-      const error = this.validateCurrentMember(group, memberId);
-      if (error !== undefined) return { memberId, error };
-      const member = group.get(memberId);
+    const remove = (member: MemberMetadata, reason: string | undefined) => {
       this.removeHeartbeatForLeavingMember(member);
       this.removeMemberAndUpdateGroup(
         group,
         member,
-        `Removing member ${memberId} on LeaveGroup; client reason: ${leaving.reason ?? 'not provided'}`,
+        `Removing member ${member.memberId} on LeaveGroup; client reason: ${reason ?? 'not provided'}`,
       );
+    };
+    return request.members.map((leaving) => {
+      const { memberId } = leaving;
+      const instanceId = leaving.groupInstanceId ?? null;
+      // An administrative removal names the static member by its group.instance.id alone.
+      if (memberId === '') {
+        const current = instanceId === null ? undefined : group.currentStaticMemberId(instanceId);
+        if (current === undefined) return { memberId, error: 'UNKNOWN_MEMBER_ID' as ErrorName };
+        remove(group.get(current), leaving.reason);
+        return { memberId, error: 'NONE' as ErrorName };
+      }
+      if (group.isPendingMember(memberId)) {
+        this.removePendingMemberAndUpdateGroup(group, memberId);
+        return { memberId, error: 'NONE' as ErrorName };
+      }
+      const error = this.validateCurrentMember(group, memberId, instanceId, 'leave-group');
+      if (error !== undefined) return { memberId, error };
+      remove(group.get(memberId), leaving.reason);
       return { memberId, error: 'NONE' as ErrorName };
     });
   }
@@ -524,8 +723,9 @@ export class GroupCoordinator {
   /** validateOffsetCommit: members must match the generation; anonymous commits only to an Empty group. */
   private validateOffsetCommit(group: GroupMetadata, request: OffsetCommitRequest): ErrorName | undefined {
     if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
-    if (request.generationId >= 0 || request.memberId !== '') {
-      const error = this.validateCurrentMember(group, request.memberId);
+    const instanceId = request.groupInstanceId ?? null;
+    if (request.generationId >= 0 || request.memberId !== '' || instanceId !== null) {
+      const error = this.validateCurrentMember(group, request.memberId, instanceId, 'offset-commit');
       if (error !== undefined) return error;
       if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
       return undefined;
@@ -619,9 +819,12 @@ export class GroupCoordinator {
     this.onCompleteJoin(group);
   }
 
-  /** onCompleteJoin: drop members that did not rejoin, next generation, answer every JoinGroup. */
+  /**
+   * onCompleteJoin: drop the dynamic members that did not rejoin (a static member stays until its
+   * session expires), next generation, answer every JoinGroup.
+   */
   private onCompleteJoin(group: GroupMetadata): void {
-    for (const failed of group.notYetRejoinedMembers()) {
+    for (const failed of group.notYetRejoinedMembers().filter((m) => !m.isStaticMember)) {
       group.remove(failed.memberId);
       this.removeHeartbeatForLeavingMember(failed);
     }

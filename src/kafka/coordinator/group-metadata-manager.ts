@@ -143,6 +143,7 @@ export class GroupMetadataManager {
           ? []
           : group.allMembers().map((m) => ({
               memberId: m.memberId,
+              ...(m.groupInstanceId === null ? {} : { groupInstanceId: m.groupInstanceId }),
               clientId: m.clientId,
               rebalanceTimeoutMs: m.rebalanceTimeoutMs,
               sessionTimeoutMs: m.sessionTimeoutMs,
@@ -361,6 +362,7 @@ export class GroupMetadataManager {
       for (const m of value.members) {
         const member = new MemberMetadata(
           m.memberId,
+          m.groupInstanceId ?? null,
           m.clientId,
           m.rebalanceTimeoutMs,
           m.sessionTimeoutMs,

@@ -1,11 +1,13 @@
 import { assertValidTransition, type GroupState } from '../../clients/group/group-state.js';
 import type { Rng } from '../../sim/rng.js';
 import type { JoinGroupMember } from '../protocol.js';
-import type {
-  CoordinatorTimerRef,
-  JoinGroupResult,
-  MemberMetadata,
-  SyncGroupResult,
+import {
+  type CoordinatorTimerRef,
+  EMPTY_ASSIGNMENT,
+  type JoinGroupResult,
+  joinError,
+  type MemberMetadata,
+  type SyncGroupResult,
 } from './member-metadata.js';
 import { ScalaMemberMap } from './scala-member-map.js';
 
@@ -31,8 +33,8 @@ export interface JoinTimer extends CoordinatorTimerRef {
 
 /**
  * A classic group on its coordinator (GroupMetadata.scala at 3.8.0): state, generation, protocol,
- * leader, members (in Scala HashMap order), KIP-394 pending members, the members whose SyncGroup is
- * awaited, and the committed offsets. Static membership (group.instance.id) is not modelled.
+ * leader, members (in Scala HashMap order), the static members by group.instance.id (KIP-345),
+ * KIP-394 pending members, the members whose SyncGroup is awaited, and the committed offsets.
  */
 export class GroupMetadata {
   state: GroupState;
@@ -43,6 +45,8 @@ export class GroupMetadata {
   /** Simulated ms of the last state change (currentStateTimestamp). */
   currentStateTimestamp: number;
   readonly members = new ScalaMemberMap<MemberMetadata>();
+  /** KIP-345: group.instance.id → the member id it currently maps to (staticMembers). */
+  private readonly staticMembers = new Map<string, string>();
   /** KIP-394: ids handed out with MEMBER_ID_REQUIRED, not yet joined, each with its expiry. */
   readonly pendingMembers = new Map<string, CoordinatorTimerRef | undefined>();
   readonly pendingSyncMembers = new Set<string>();
@@ -107,6 +111,14 @@ export class GroupMetadata {
 
   /** GroupMetadata.add: the first member sets the protocol type and, while there is none, the leader. */
   add(member: MemberMetadata, callback?: (result: JoinGroupResult) => void): void {
+    const instanceId = member.groupInstanceId;
+    if (instanceId !== null) {
+      if (this.staticMembers.has(instanceId))
+        throw new Error(
+          `Static member with groupInstanceId=${instanceId} cannot be added to group ${this.groupId} since it is already a member`,
+        );
+      this.staticMembers.set(instanceId, member.memberId);
+    }
     if (this.members.size === 0) this.protocolType = member.protocolType;
     if (this.leaderId === null) this.leaderId = member.memberId;
     this.members.set(member.memberId, member);
@@ -122,10 +134,39 @@ export class GroupMetadata {
     if (member !== undefined) {
       this.members.delete(memberId);
       this.decSupportedProtocols(member);
+      if (member.groupInstanceId !== null) this.staticMembers.delete(member.groupInstanceId);
     }
     if (this.isLeader(memberId)) this.leaderId = this.members.keys()[0] ?? null;
     this.pendingMembers.delete(memberId);
     this.pendingSyncMembers.delete(memberId);
+  }
+
+  /**
+   * GroupMetadata.replaceStaticMember: the member of `groupInstanceId` continues under a new member
+   * id (a static member rejoined with an unknown one). A JoinGroup or SyncGroup the old id has
+   * parked is answered FENCED_INSTANCE_ID at once; the leadership follows the member.
+   */
+  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): MemberMetadata {
+    const member = this.members.get(oldMemberId);
+    if (member === undefined) throw new Error(`Cannot replace non-existing member id ${oldMemberId}`);
+    this.members.delete(oldMemberId);
+    this.maybeInvokeJoinCallback(member, joinError(oldMemberId, 'FENCED_INSTANCE_ID'));
+    this.maybeInvokeSyncCallback(member, { error: 'FENCED_INSTANCE_ID', assignment: EMPTY_ASSIGNMENT });
+    member.memberId = newMemberId;
+    this.members.set(newMemberId, member);
+    if (this.isLeader(oldMemberId)) this.leaderId = newMemberId;
+    this.staticMembers.set(groupInstanceId, newMemberId);
+    return member;
+  }
+
+  /** GroupMetadata.currentStaticMemberId. */
+  currentStaticMemberId(groupInstanceId: string): string | undefined {
+    return this.staticMembers.get(groupInstanceId);
+  }
+
+  /** GroupMetadata.allStaticMembers: the group.instance.ids. */
+  allStaticMembers(): string[] {
+    return [...this.staticMembers.keys()];
   }
 
   /** GroupMetadata.updateMember: new protocols and timeouts; the callback parks (or unparks) its JoinGroup. */
@@ -231,7 +272,11 @@ export class GroupMetadata {
     if (this.is('Dead') || this.is('PreparingRebalance') || this.protocolName === null)
       throw new Error(`Cannot obtain member metadata for group ${this.groupId} in state ${this.state}`);
     const protocol = this.protocolName;
-    return this.allMembers().map((m) => ({ memberId: m.memberId, metadata: m.metadata(protocol) }));
+    return this.allMembers().map((m) => ({
+      memberId: m.memberId,
+      ...(m.groupInstanceId === null ? {} : { groupInstanceId: m.groupInstanceId }),
+      metadata: m.metadata(protocol),
+    }));
   }
 
   /** GroupMetadata.maybeInvokeJoinCallback: answers a parked JoinGroup; false if none was parked. */
@@ -253,15 +298,16 @@ export class GroupMetadata {
   }
 
   /**
-   * GroupMetadata.generateMemberId: `clientId-UUID`, the UUID (version 4, as
-   * java.util.UUID.randomUUID prints it) drawn from the coordinator's seeded stream.
+   * GroupMetadata.generateMemberId: `clientId-UUID`, or `groupInstanceId-UUID` for a static member,
+   * the UUID (version 4, as java.util.UUID.randomUUID prints it) drawn from the coordinator's
+   * seeded stream.
    */
-  static generateMemberId(clientId: string, rng: Rng): string {
+  static generateMemberId(clientId: string, rng: Rng, groupInstanceId: string | null = null): string {
     const bytes = Array.from({ length: 16 }, () => rng.below(256));
     bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
     bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
     const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-    return `${clientId}-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return `${groupInstanceId ?? clientId}-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
   /** GroupMetadata.hasPendingOffsetCommitsForTopicPartition (non-transactional commits only). */

@@ -10,6 +10,8 @@ export interface JoinGroupResult {
   readonly leader: string;
   readonly memberId: string;
   readonly members: readonly JoinGroupMember[];
+  /** KIP-814: the leader must not run the assignor (a returning static leader of a Stable group). */
+  readonly skipAssignment?: boolean;
 }
 
 /** What a parked SyncGroup is answered with (SyncGroupResult). */
@@ -37,8 +39,9 @@ export interface CoordinatorTimerRef {
 }
 
 /**
- * One member of a classic group (MemberMetadata.scala at 3.8.0), dynamic members only. The
- * callbacks are the parked JoinGroup and SyncGroup requests.
+ * One member of a classic group (MemberMetadata.scala at 3.8.0), dynamic or static (KIP-345: with
+ * a group.instance.id, whose member id a rejoin may replace). The callbacks are the parked
+ * JoinGroup and SyncGroup requests.
  */
 export class MemberMetadata {
   assignment: ConsumerAssignment = EMPTY_ASSIGNMENT;
@@ -52,13 +55,19 @@ export class MemberMetadata {
   heartbeat: CoordinatorTimerRef | undefined;
 
   constructor(
-    readonly memberId: string,
+    /** `var memberId`: replaceStaticMember gives a static member a new one. */
+    public memberId: string,
+    readonly groupInstanceId: string | null,
     readonly clientId: string,
     public rebalanceTimeoutMs: number,
     public sessionTimeoutMs: number,
     readonly protocolType: string,
     public supportedProtocols: readonly MemberProtocol[],
   ) {}
+
+  get isStaticMember(): boolean {
+    return this.groupInstanceId !== null;
+  }
 
   get isAwaitingJoin(): boolean {
     return this.awaitingJoin !== undefined;

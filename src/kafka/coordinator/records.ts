@@ -26,6 +26,8 @@ export interface OffsetCommitValue {
 
 export interface GroupMemberValue {
   readonly memberId: string;
+  /** GroupMetadataValue v3+ (KIP-345): a static member's group.instance.id; absent for a dynamic one. */
+  readonly groupInstanceId?: string | null;
   readonly clientId: string;
   readonly rebalanceTimeoutMs: number;
   readonly sessionTimeoutMs: number;
