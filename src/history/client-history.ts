@@ -89,7 +89,10 @@ export interface ProcessOp extends OpBase {
 
 export type ClientOp = SendOp | PollOp | CommitOp | ProcessOp;
 
-/** What a consumer learned about its group: an assignment for a generation, or losing it. */
+/**
+ * What a consumer learned about its group: an assignment for a generation, losing it, or being
+ * fenced (KIP-345: another instance with its group.instance.id took its member id's place).
+ */
 export type MemberEvent =
   | {
       readonly kind: 'assigned';
@@ -113,6 +116,19 @@ export type MemberEvent =
       readonly group: string;
       readonly memberId: string;
       readonly reason: string;
+    }
+  | {
+      /** The coordinator answered FENCED_INSTANCE_ID to this member id. */
+      readonly kind: 'fenced';
+      readonly group: string;
+      readonly memberId: string;
+      readonly groupInstanceId: string;
+      /** The generation the member was in when it learned. */
+      readonly generation: number;
+      /** What it still believed it owned then. */
+      readonly partitions: readonly string[];
+      /** The request answered FENCED_INSTANCE_ID. */
+      readonly request: 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'OffsetCommit';
     };
 
 export type MemberFact = MemberEvent & { readonly time: SimTime; readonly process: string };
