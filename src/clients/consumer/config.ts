@@ -1,3 +1,4 @@
+import { topicNameError } from '../../kafka/admin/topic-name.js';
 import type { AssignmentStrategy } from '../assignors/index.js';
 
 /**
@@ -6,6 +7,11 @@ import type { AssignmentStrategy } from '../assignors/index.js';
  */
 export interface ConsumerConfig {
   readonly 'group.id': string | null;
+  /**
+   * KIP-345: a static member's identity, kept across restarts (null: a dynamic member). A static
+   * member sends no LeaveGroup; the coordinator keeps it until session.timeout.ms.
+   */
+  readonly 'group.instance.id': string | null;
   readonly 'client.id': string;
   readonly 'session.timeout.ms': number;
   readonly 'heartbeat.interval.ms': number;
@@ -30,6 +36,7 @@ export interface ConsumerConfig {
 
 export const DEFAULT_CONSUMER_CONFIG: ConsumerConfig = {
   'group.id': null,
+  'group.instance.id': null,
   'client.id': '',
   'session.timeout.ms': 45_000,
   'heartbeat.interval.ms': 3_000,
@@ -81,7 +88,8 @@ const AT_LEAST: readonly (readonly [keyof ConsumerConfig, number])[] = [
 /**
  * The defaults overlaid with `overrides`, validated as ConsumerConfig's ConfigDef does. As in
  * Kafka, enable.auto.commit is forced off without a group.id (and an explicit true is an error),
- * and the default client.id is `consumer-<group.id>-1` (one consumer per simulated JVM).
+ * and the default client.id is `consumer-<group.id>-1` (one consumer per simulated JVM), or
+ * `consumer-<group.id>-<group.instance.id>` for a static member.
  */
 export function consumerConfig(overrides: Partial<ConsumerConfig> = {}): ConsumerConfig {
   const merged: ConsumerConfig = { ...DEFAULT_CONSUMER_CONFIG, ...overrides };
@@ -114,6 +122,15 @@ export function consumerConfig(overrides: Partial<ConsumerConfig> = {}): Consume
   // Heartbeat's constructor (Heartbeat.java): the interval must be below the session timeout.
   if (merged['heartbeat.interval.ms'] >= merged['session.timeout.ms'])
     throw new Error('Heartbeat must be set lower than the session timeout');
+  // GroupRebalanceConfig: JoinGroupRequest.validateGroupInstanceId (Topic.validate's rules).
+  const instanceId = merged['group.instance.id'];
+  if (instanceId !== null) {
+    const invalid = topicNameError(instanceId);
+    if (invalid !== undefined)
+      throw new Error(
+        `InvalidConfigurationException: ${invalid.replace('Topic name is invalid', 'Group instance id is invalid')}`,
+      );
+  }
   const groupId = merged['group.id'];
   let autoCommit = merged['enable.auto.commit'];
   if (groupId === null) {
@@ -124,7 +141,9 @@ export function consumerConfig(overrides: Partial<ConsumerConfig> = {}): Consume
       );
     autoCommit = false;
   }
-  const clientId = merged['client.id'] !== '' ? merged['client.id'] : `consumer-${groupId ?? ''}-1`;
+  // ConsumerConfig.maybeOverrideClientId: consumer-<group.id>-<group.instance.id, or a JVM-wide counter>.
+  const clientId =
+    merged['client.id'] !== '' ? merged['client.id'] : `consumer-${groupId ?? ''}-${instanceId ?? 1}`;
   return { ...merged, 'enable.auto.commit': autoCommit, 'client.id': clientId };
 }
 

@@ -1,4 +1,4 @@
-import type { ClientHistory } from '../../history/client-history.js';
+import type { ClientHistory, MemberFact } from '../../history/client-history.js';
 import type { ErrorName } from '../../kafka/errors.js';
 import type {
   ConsumerSubscription,
@@ -50,6 +50,12 @@ const COORDINATOR_GONE: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'NOT_COORDINATOR',
 ]);
 
+/** Errors.FENCED_INSTANCE_ID's exception, as poll and commitSync throw it. */
+const FENCED =
+  'FencedInstanceIdException: The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.';
+
+type FencedBy = Extract<MemberFact, { kind: 'fenced' }>['request'];
+
 /**
  * The group member (AbstractCoordinator + ConsumerCoordinator, classic protocol): coordinator
  * discovery, JoinGroup/SyncGroup with KIP-394's member id round, the leader's assignment, the
@@ -83,6 +89,8 @@ export class ConsumerCoordinator {
   private pendingLeader: JoinGroupResponse | undefined;
   private lastGeneration = -1;
   private readonly protocol: 'EAGER' | 'COOPERATIVE';
+  /** KIP-345's group.instance.id: null for a dynamic member. */
+  private readonly groupInstanceId: string | null;
   /** The eager StickyAssignor's memory of its last assignment (its userData). */
   private sticky: { partitions: TopicPartition[]; generation: number } = { partitions: [], generation: -1 };
   // heartbeat thread
@@ -115,6 +123,7 @@ export class ConsumerCoordinator {
     private readonly recorder: Recorder,
   ) {
     this.protocol = rebalanceProtocol(config);
+    this.groupInstanceId = config['group.instance.id'] ?? null;
     this.nextAutoCommitMs = this.now + config['auto.commit.interval.ms'];
     if (topics === null) this.rejoinNeeded = false;
   }
@@ -228,6 +237,33 @@ export class ConsumerCoordinator {
     this.requestRejoin(
       `cached metadata has changed from ${show(snapshot)} at the beginning of the rebalance to ${show(now)}`,
     );
+  }
+
+  /** The request field, only for a static member (a dynamic member's requests stay as they were). */
+  private get instanceField(): { groupInstanceId?: string } {
+    return this.groupInstanceId === null ? {} : { groupInstanceId: this.groupInstanceId };
+  }
+
+  /**
+   * FENCED_INSTANCE_ID (KIP-345): another instance with this group.instance.id has replaced this
+   * member id. Fatal in Kafka's consumer: poll (or commitSync) throws FencedInstanceIdException.
+   * Recorded as a member fact with what the member still believed it owned. `poll`: whether the
+   * next poll throws it (commitSync throws it itself; a failed async commit makes the next poll
+   * throw, ConsumerCoordinator's asyncCommitFenced).
+   */
+  private fenced(request: FencedBy, generation: Generation, poll = true): void {
+    if (poll) this.pendingError = FENCED;
+    this.recorder.history.recordMember({
+      kind: 'fenced',
+      group: this.groupId,
+      memberId: generation.memberId,
+      groupInstanceId: this.groupInstanceId ?? '',
+      generation: generation.generationId,
+      partitions: this.subscriptions.assignedKeys(),
+      request,
+      time: this.recorder.now(),
+      process: this.recorder.process,
+    });
   }
 
   requestRejoin(reason: string): void {
@@ -348,6 +384,7 @@ export class ConsumerCoordinator {
         sessionTimeoutMs: this.config['session.timeout.ms'],
         rebalanceTimeoutMs: this.config['max.poll.interval.ms'],
         memberId: this.generation.memberId,
+        ...this.instanceField,
         protocolType: 'consumer',
         protocols: this.config['partition.assignment.strategy'].map((name) => ({
           name,
@@ -418,22 +455,50 @@ export class ConsumerCoordinator {
       case 'COORDINATOR_LOAD_IN_PROGRESS':
         this.retryJoinLater();
         return;
+      case 'FENCED_INSTANCE_ID':
+        // "The group instance id ... has been fenced by another instance": fatal, whatever the generation.
+        this.fenced('JoinGroup', this.generation);
+        this.retryJoinLater();
+        return;
       default:
         this.pendingError = `${r.error} in JoinGroup`;
         this.retryJoinLater();
     }
   }
 
-  /** ConsumerCoordinator.onLeaderElected: the leader runs the group's assignor. */
+  /**
+   * ConsumerCoordinator.onLeaderElected: the leader runs the group's assignor; a returning static
+   * leader told to skip it (KIP-814) keeps its assignment and syncs with none.
+   */
   private onLeaderElected(r: JoinGroupResponse): void {
+    if (r.skipAssignment === true) {
+      // "Skipped assignment for returning static leader at generation N": watch the metadata it has.
+      const counts = new Map<string, number>();
+      for (const m of r.members)
+        for (const t of m.metadata.topics) {
+          const c = this.metadata.partitionCount(t);
+          if (c !== undefined) counts.set(t, c);
+        }
+      this.pendingLeader = undefined;
+      this.assignmentSnapshot = counts;
+      this.sendSyncGroup([]);
+      return;
+    }
     const strategy = r.protocolName as AssignmentStrategy;
-    const subs: Record<string, { topics: string[]; ownedPartitions: string[]; generation: number }> = {};
+    // groupInstanceId: Range and RoundRobin order static members first (AbstractPartitionAssignor.MemberInfo).
+    const subs: Record<
+      string,
+      { topics: string[]; ownedPartitions: string[]; generation: number; groupInstanceId?: string }
+    > = {};
     const topics = new Set<string>();
     for (const m of r.members) {
       subs[m.memberId] = {
         topics: [...m.metadata.topics],
         ownedPartitions: m.metadata.ownedPartitions.map(formatTopicPartition),
         generation: m.metadata.generationId,
+        ...(m.groupInstanceId === undefined || m.groupInstanceId === null
+          ? {}
+          : { groupInstanceId: m.groupInstanceId }),
       };
       for (const t of m.metadata.topics) topics.add(t);
     }
@@ -472,6 +537,7 @@ export class ConsumerCoordinator {
         groupId: this.groupId,
         generationId: generation.generationId,
         memberId: generation.memberId,
+        ...this.instanceField,
         protocolName: generation.protocolName,
         assignments,
       }),
@@ -483,7 +549,11 @@ export class ConsumerCoordinator {
         if (r.error === 'NONE') {
           if (this.state === 'COMPLETING_REBALANCE') this.onJoinComplete(r.assignment.partitions, node);
         } else if (r.error === 'REBALANCE_IN_PROGRESS') this.requestRejoin('SyncGroup REBALANCE_IN_PROGRESS');
-        else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
+        else if (r.error === 'FENCED_INSTANCE_ID') {
+          this.fenced('SyncGroup', generation);
+          this.requestRejoin('SyncGroup FENCED_INSTANCE_ID');
+          this.retryJoinLater();
+        } else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
         else if (r.error === 'ILLEGAL_GENERATION')
           this.resetGeneration(false, 'SyncGroup ILLEGAL_GENERATION');
         else if (COORDINATOR_GONE.has(r.error)) {
@@ -552,10 +622,20 @@ export class ConsumerCoordinator {
     this.cancelHeartbeat();
   }
 
-  /** AbstractCoordinator.maybeLeaveGroup: a dynamic member sends LeaveGroup, then forgets its generation. */
+  /**
+   * AbstractCoordinator.maybeLeaveGroup: a dynamic member sends LeaveGroup, then forgets its
+   * generation. A static member sends none ("only dynamic members will send LeaveGroupRequest"
+   * since 2.3): the coordinator keeps it until session.timeout.ms, and its rejoin, with the same
+   * group.instance.id, takes its place back.
+   */
   maybeLeaveGroup(reason: string): void {
     const node = this.coordinator;
-    if (node !== null && this.state !== 'UNJOINED' && this.generation.memberId !== '') {
+    if (
+      this.groupInstanceId === null &&
+      node !== null &&
+      this.state !== 'UNJOINED' &&
+      this.generation.memberId !== ''
+    ) {
       const memberId = this.generation.memberId;
       this.network.send(
         node,
@@ -637,6 +717,7 @@ export class ConsumerCoordinator {
         groupId: this.groupId,
         generationId: generation.generationId,
         memberId: generation.memberId,
+        ...this.instanceField,
       }),
       'HeartbeatResponse',
       this.config['request.timeout.ms'],
@@ -650,6 +731,13 @@ export class ConsumerCoordinator {
         } else if (r.error === 'UNKNOWN_MEMBER_ID' || r.error === 'ILLEGAL_GENERATION') {
           if (this.generation === generation)
             this.resetGeneration(r.error === 'UNKNOWN_MEMBER_ID', `Heartbeat ${r.error}`);
+        } else if (r.error === 'FENCED_INSTANCE_ID') {
+          // HeartbeatResponseHandler: reset generation and member id; the heartbeat thread fails
+          // and the next poll throws FencedInstanceIdException.
+          if (this.generation === generation) {
+            this.fenced('Heartbeat', generation);
+            this.resetGeneration(true, 'encountered FENCED_INSTANCE_ID from HEARTBEAT response');
+          }
         } else if (COORDINATOR_GONE.has(r.error)) {
           this.markCoordinatorUnknown(`Heartbeat ${r.error}`);
           fail();
@@ -767,6 +855,7 @@ export class ConsumerCoordinator {
           groupId: this.groupId,
           generationId: generation.generationId,
           memberId: generation.memberId,
+          ...(group ? this.instanceField : {}),
           partitions: offsets.map((o) => ({
             topic: o.topic,
             partition: o.partition,
@@ -791,6 +880,23 @@ export class ConsumerCoordinator {
           else if (error === 'REBALANCE_IN_PROGRESS') {
             this.requestRejoin('OffsetCommit REBALANCE_IN_PROGRESS');
             finish({ type: 'fail', error: 'RebalanceInProgressException' }, generation);
+          } else if (error === 'FENCED_INSTANCE_ID') {
+            // OffsetCommitResponseHandler: fatal if the generation is unchanged, else the old
+            // generation was fenced after a rebalance this member took part in.
+            if (this.generation === generation) {
+              this.fenced('OffsetCommit', generation, kind === 'async');
+              finish({ type: 'fail', error: FENCED }, generation);
+            } else
+              finish(
+                {
+                  type: 'fail',
+                  error:
+                    this.state === 'PREPARING_REBALANCE'
+                      ? 'RebalanceInProgressException'
+                      : 'CommitFailedException',
+                },
+                generation,
+              );
           } else if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION') {
             if (this.generation === generation)
               this.resetGeneration(error === 'UNKNOWN_MEMBER_ID', `OffsetCommit ${error}`);
