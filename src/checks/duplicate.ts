@@ -38,7 +38,11 @@ export function checkDuplicate(input: CheckInput): CheckResult {
   };
   for (const { p, log } of logs) {
     const name = tp(p.topic, p.partition);
-    for (const [offset, value] of log.byOffset) if (value !== null) found(name, value, offset);
+    const { offsets, values } = log;
+    for (let i = 0; i < offsets.length; i++) {
+      const value = values[i] as string | null;
+      if (value !== null) found(name, value, offsets[i] as number);
+    }
   }
   for (const { record } of reads)
     if (record.value !== null) found(tp(record.topic, record.partition), record.value, record.offset);

@@ -85,6 +85,9 @@ export interface CommittedLog {
   readonly byOffset: ReadonlyMap<number, string | null>;
   /** value → its offsets, ascending */
   readonly offsetsOf: ReadonlyMap<string | null, readonly number[]>;
+  /** The same records as `byOffset`, in offset order: offsets[i] holds values[i]. */
+  readonly offsets: readonly number[];
+  readonly values: readonly (string | null)[];
 }
 
 /** Committed logs already built, per final partition (a final state is never changed once taken). */
@@ -103,14 +106,20 @@ function buildCommittedLog(p: FinalPartition): CommittedLog | undefined {
   if (leader === undefined) return undefined;
   const byOffset = new Map<number, string | null>();
   const offsetsOf = new Map<string | null, number[]>();
+  const offsets: number[] = [];
+  const values: (string | null)[] = [];
   for (const r of leader.log) {
     if (r.offset >= leader.highWatermark) break;
+    if (!byOffset.has(r.offset)) {
+      offsets.push(r.offset);
+      values.push(r.value);
+    } else values[offsets.indexOf(r.offset)] = r.value;
     byOffset.set(r.offset, r.value);
     const list = offsetsOf.get(r.value);
     if (list === undefined) offsetsOf.set(r.value, [r.offset]);
     else list.push(r.offset);
   }
-  return { leader: leader.broker, highWatermark: leader.highWatermark, byOffset, offsetsOf };
+  return { leader: leader.broker, highWatermark: leader.highWatermark, byOffset, offsetsOf, offsets, values };
 }
 
 /** Partitions of a final state by "topic-N". */

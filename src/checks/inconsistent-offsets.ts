@@ -46,7 +46,8 @@ export function checkInconsistentOffsets(input: CheckInput): CheckResult {
   for (const { record } of reads) seen(tp(record.topic, record.partition), record.offset, record.value);
   for (const { p, log } of logs) {
     const name = tp(p.topic, p.partition);
-    for (const [offset, value] of log.byOffset) seen(name, offset, value);
+    const { offsets, values } = log;
+    for (let i = 0; i < offsets.length; i++) seen(name, offsets[i] as number, values[i] as string | null);
   }
   if (conflicts.size === 0) return result('inconsistent-offsets', []);
   // Second pass over the same notes, in the same order, for the conflicting offsets only.

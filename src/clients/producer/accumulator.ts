@@ -5,6 +5,8 @@ import { estimateSizeUpperBound } from './record-size.js';
 
 const ms = (value: number): SimTime => value * 1000;
 
+const NO_NODES: number[] = [];
+
 /** Where a partition's leader is, as the producer's metadata says. */
 export interface LeaderLookup {
   leaderOf(topic: string, partition: number): number | undefined;
@@ -19,6 +21,11 @@ export interface LeaderLookup {
 export class RecordAccumulator {
   /** Deques in the order partitions were first used. */
   readonly deques = new Map<string, ProducerBatch[]>();
+  /** The same deques and their keys in that order, for walking them without iterators. */
+  private readonly dequeList: ProducerBatch[][] = [];
+  private readonly dequeKeys: string[] = [];
+  /** What the last `append` did (one object, reused: the caller reads it at once). */
+  private readonly appended = { newBatch: false, batchIsFull: false, lastIsFull: false, bytes: 0 };
   private usedMemory = 0;
   /** Partitions muted while a batch of theirs is in flight (max.in.flight = 1). */
   readonly muted = new Set<string>();
@@ -74,7 +81,7 @@ export class RecordAccumulator {
    * Appends to the partition's last batch, or to a new one (the caller checked memory). Returns
    * the bytes the record took, whether a batch was created or the deque holds a full one (which
    * wakes the sender), and whether its last batch is full (allBatchesFull: the sticky
-   * partitioner may switch only then).
+   * partitioner may switch only then). The answer is one object, reused: read it before the next append.
    */
   append(
     topic: string,
@@ -83,11 +90,7 @@ export class RecordAccumulator {
     now: SimTime,
   ): { newBatch: boolean; batchIsFull: boolean; lastIsFull: boolean; bytes: number } {
     const key = this.keyOf(topic, partition);
-    let deque = this.deques.get(key);
-    if (deque === undefined) {
-      deque = [];
-      this.deques.set(key, deque);
-    }
+    const deque = this.dequeFor(key);
     let last = deque[deque.length - 1];
     let newBatch = false;
     if (last === undefined || !last.hasRoomFor(record)) {
@@ -99,13 +102,25 @@ export class RecordAccumulator {
     }
     const before = last.estimatedBytes;
     last.append(record);
-    return {
-      newBatch,
-      batchIsFull: deque.length > 1 || last.isFull,
-      lastIsFull: last.isFull,
-      // RecordAccumulator: a new batch counts its whole size (header included) for the partitioner
-      bytes: newBatch ? last.estimatedBytes : last.estimatedBytes - before,
-    };
+    const result = this.appended;
+    result.newBatch = newBatch;
+    result.batchIsFull = deque.length > 1 || last.isFull;
+    result.lastIsFull = last.isFull;
+    // RecordAccumulator: a new batch counts its whole size (header included) for the partitioner
+    result.bytes = newBatch ? last.estimatedBytes : last.estimatedBytes - before;
+    return result;
+  }
+
+  /** The partition's deque, created (and listed) on first use. */
+  private dequeFor(key: string): ProducerBatch[] {
+    let deque = this.deques.get(key);
+    if (deque === undefined) {
+      deque = [];
+      this.deques.set(key, deque);
+      this.dequeList.push(deque);
+      this.dequeKeys.push(key);
+    }
+    return deque;
   }
 
   /** Gives a completed batch's buffer back (BufferPool.deallocate). */
@@ -121,11 +136,7 @@ export class RecordAccumulator {
     batch.attempts++;
     batch.lastAttempt = now;
     batch.retryAt = now + backoff;
-    let deque = this.deques.get(batch.key);
-    if (deque === undefined) {
-      deque = [];
-      this.deques.set(batch.key, deque);
-    }
+    const deque = this.dequeFor(batch.key);
     if (!batch.hasSequence) {
       deque.unshift(batch);
       return;
@@ -148,11 +159,14 @@ export class RecordAccumulator {
     metadata: LeaderLookup,
     now: SimTime,
     exhausted: boolean,
-  ): { nodes: number[]; unknownLeader: boolean; nextCheck: SimTime } {
-    const nodes: number[] = [];
+  ): { nodes: readonly number[]; unknownLeader: boolean; nextCheck: SimTime } {
+    let nodes: number[] = NO_NODES;
     let unknownLeader = false;
     let nextCheck = Number.POSITIVE_INFINITY;
-    for (const [key, deque] of this.deques) {
+    const list = this.dequeList;
+    for (let i = 0; i < list.length; i++) {
+      const deque = list[i] as ProducerBatch[];
+      const key = this.dequeKeys[i] as string;
       const head = deque[0];
       if (head === undefined) continue;
       const leader = metadata.leaderOf(head.topic, head.partition);
@@ -164,8 +178,10 @@ export class RecordAccumulator {
       const backingOff = head.attempts > 0 && now < head.retryAt;
       const sendAt = backingOff ? head.retryAt : head.lastAttempt + this.linger;
       const full = deque.length > 1 || head.isFull;
-      if (!backingOff && (full || exhausted || now >= sendAt)) nodes.push(leader);
-      else nextCheck = Math.min(nextCheck, sendAt);
+      if (!backingOff && (full || exhausted || now >= sendAt)) {
+        if (nodes === NO_NODES) nodes = [leader];
+        else nodes.push(leader);
+      } else nextCheck = Math.min(nextCheck, sendAt);
     }
     return { nodes, unknownLeader, nextCheck };
   }
@@ -207,7 +223,9 @@ export class RecordAccumulator {
   expire(now: SimTime): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
     const timeout = this.deliveryTimeout;
-    for (const deque of this.deques.values()) {
+    const list = this.dequeList;
+    for (let i = 0; i < list.length; i++) {
+      const deque = list[i] as ProducerBatch[];
       while (deque.length > 0 && now - (deque[0] as ProducerBatch).createdAt >= timeout)
         expired.push(deque.shift() as ProducerBatch);
     }
@@ -217,15 +235,17 @@ export class RecordAccumulator {
   /** The earliest time a queued batch expires. */
   nextExpiry(): SimTime {
     let next = Number.POSITIVE_INFINITY;
-    for (const deque of this.deques.values()) {
-      const head = deque[0];
+    const list = this.dequeList;
+    for (let i = 0; i < list.length; i++) {
+      const head = (list[i] as ProducerBatch[])[0];
       if (head !== undefined) next = Math.min(next, head.createdAt + this.deliveryTimeout);
     }
     return next;
   }
 
   get hasQueued(): boolean {
-    for (const deque of this.deques.values()) if (deque.length > 0) return true;
+    const list = this.dequeList;
+    for (let i = 0; i < list.length; i++) if ((list[i] as ProducerBatch[]).length > 0) return true;
     return false;
   }
 }

@@ -1,7 +1,7 @@
 import type { ClientHistory } from '../../history/client-history.js';
 import { brokerIdOf, brokerName } from '../../kafka/broker/io.js';
 import { type ErrorName, RETRIABLE_ERRORS } from '../../kafka/errors.js';
-import { NO_PRODUCER_ID, NO_SEQUENCE } from '../../kafka/log/record.js';
+import { NO_PRODUCER_ID, NO_SEQUENCE, type ProducerRecord } from '../../kafka/log/record.js';
 import type {
   KafkaMessage,
   MetadataResponse,
@@ -74,11 +74,14 @@ interface BlockedSend {
 }
 
 interface InFlightRequest {
+  readonly correlationId: number;
   readonly node: number;
   readonly sentAt: SimTime;
   readonly kind: 'produce' | 'metadata' | 'init-producer-id';
   readonly batches: readonly ProducerBatch[];
 }
+
+const NO_BATCHES: readonly ProducerBatch[] = [];
 
 /** InvalidMetadataException subclasses: the producer refreshes its metadata after them (Sender.completeBatch). */
 const INVALID_METADATA = new Set<string>([
@@ -122,7 +125,8 @@ export class KafkaProducer {
   private metadataRefreshedAt: SimTime = Number.NEGATIVE_INFINITY;
   private metadataRetryAt: SimTime = 0;
   private metadataAttempts = 0;
-  private readonly inFlight = new Map<number, InFlightRequest>();
+  /** Requests awaiting an answer, in the order they went (correlation ids only grow). */
+  private readonly inFlight: InFlightRequest[] = [];
   private readonly inFlightPerNode = new Map<number, number>();
   private readonly disconnectedAt = new Map<number, SimTime>();
   private nextCorrelationId = 0;
@@ -184,7 +188,7 @@ export class KafkaProducer {
   get pendingBatches(): number {
     let n = 0;
     for (const deque of this.accumulator.deques.values()) n += deque.length;
-    for (const request of this.inFlight.values()) n += request.batches.length;
+    for (const request of this.inFlight) n += request.batches.length;
     return n;
   }
 
@@ -412,18 +416,22 @@ export class KafkaProducer {
   }
 
   private sendProduce(node: number, batches: ProducerBatch[]): void {
-    const partitions: ProducePartition[] = [];
-    for (const batch of batches) {
+    const partitions = new Array<ProducePartition>(batches.length); // exactly one per batch
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b] as ProducerBatch;
       this.transactions?.drained(batch);
       if (this.config.guaranteeMessageOrder) this.accumulator.muted.add(batch.key);
-      partitions.push({
+      const batched = batch.records;
+      const records = new Array<ProducerRecord>(batched.length);
+      for (let i = 0; i < batched.length; i++) records[i] = (batched[i] as BatchedRecord).record;
+      partitions[b] = {
         topic: batch.topic,
         partition: batch.partition,
-        records: batch.records.map((r) => r.record),
+        records,
         producerId: batch.producerId,
         producerEpoch: batch.producerEpoch,
         baseSequence: batch.baseSequence,
-      });
+      };
     }
     const correlationId = this.nextCorrelationId++;
     this.ctx.send(brokerName(node), {
@@ -438,24 +446,27 @@ export class KafkaProducer {
       for (const batch of batches) this.completeBatch(batch, -1);
       return;
     }
-    this.track(correlationId, { node, sentAt: this.ctx.now, kind: 'produce', batches });
+    this.track({ correlationId, node, sentAt: this.ctx.now, kind: 'produce', batches });
   }
 
-  private track(correlationId: number, request: InFlightRequest): void {
-    this.inFlight.set(correlationId, request);
+  private track(request: InFlightRequest): void {
+    this.inFlight.push(request);
     this.inFlightPerNode.set(request.node, (this.inFlightPerNode.get(request.node) ?? 0) + 1);
   }
 
   private untrack(correlationId: number): InFlightRequest | undefined {
-    const request = this.inFlight.get(correlationId);
-    if (request === undefined) return undefined;
-    this.inFlight.delete(correlationId);
+    const inFlight = this.inFlight;
+    let i = 0;
+    while (i < inFlight.length && (inFlight[i] as InFlightRequest).correlationId !== correlationId) i++;
+    if (i === inFlight.length) return undefined;
+    const request = inFlight[i] as InFlightRequest;
+    inFlight.splice(i, 1);
     this.inFlightPerNode.set(request.node, (this.inFlightPerNode.get(request.node) ?? 1) - 1);
     return request;
   }
 
   private isInFlight(batch: ProducerBatch): boolean {
-    for (const request of this.inFlight.values()) if (request.batches.includes(batch)) return true;
+    for (const request of this.inFlight) if (request.batches.includes(batch)) return true;
     return false;
   }
 
@@ -463,14 +474,14 @@ export class KafkaProducer {
   private expireRequests(now: SimTime): void {
     const timeout = this.requestTimeout;
     let any = false;
-    for (const request of this.inFlight.values())
+    for (const request of this.inFlight)
       if (now - request.sentAt >= timeout) {
         any = true;
         break;
       }
     if (!any) return;
-    for (const [id, request] of [...this.inFlight]) {
-      if (!this.inFlight.has(id) || now - request.sentAt < timeout) continue;
+    for (const request of this.inFlight.slice()) {
+      if (!this.inFlight.includes(request) || now - request.sentAt < timeout) continue;
       this.ctx.note(`${this.clientId}: Disconnecting from node ${request.node} due to request timeout.`);
       this.ctx.disconnect(brokerName(request.node));
       this.nodeFailed(request.node, 'REQUEST_TIMED_OUT');
@@ -481,7 +492,7 @@ export class KafkaProducer {
     let next = Number.POSITIVE_INFINITY;
     const requestTimeout = this.requestTimeout;
     const deliveryTimeout = this.deliveryTimeout;
-    for (const request of this.inFlight.values()) {
+    for (const request of this.inFlight) {
       next = Math.min(next, request.sentAt + requestTimeout);
       for (const batch of request.batches)
         if (!batch.done) next = Math.min(next, batch.createdAt + deliveryTimeout);
@@ -493,7 +504,7 @@ export class KafkaProducer {
   private expireBatches(now: SimTime): void {
     const timeout = this.deliveryTimeout;
     const expired = this.accumulator.expire(now);
-    for (const request of this.inFlight.values())
+    for (const request of this.inFlight)
       for (const batch of request.batches)
         if (!batch.done && now - batch.createdAt >= timeout) expired.push(batch);
     for (const batch of expired) {
@@ -624,9 +635,9 @@ export class KafkaProducer {
   private nodeFailed(node: number, error: 'NETWORK_EXCEPTION' | 'REQUEST_TIMED_OUT'): void {
     this.disconnectedAt.set(node, this.ctx.now);
     this.metadataWanted = true;
-    for (const [id, request] of [...this.inFlight]) {
+    for (const request of this.inFlight.slice()) {
       if (request.node !== node) continue;
-      this.untrack(id);
+      this.untrack(request.correlationId);
       if (request.kind === 'produce')
         for (const batch of request.batches) this.handleBatchResult(batch, error, -1);
       else if (request.kind === 'metadata') this.metadataFailed();
@@ -667,8 +678,7 @@ export class KafkaProducer {
 
   /** Sends a Metadata request when one is wanted or metadata.max.age.ms passed; returns when to look again. */
   private maybeSendMetadata(now: SimTime): SimTime {
-    for (const request of this.inFlight.values())
-      if (request.kind === 'metadata') return Number.POSITIVE_INFINITY;
+    for (const request of this.inFlight) if (request.kind === 'metadata') return Number.POSITIVE_INFINITY;
     const due = this.metadataWanted
       ? this.metadataRetryAt
       : this.metadataRefreshedAt + ms(this.config['metadata.max.age.ms']);
@@ -677,7 +687,7 @@ export class KafkaProducer {
     if (node === undefined) return Number.POSITIVE_INFINITY;
     const correlationId = this.nextCorrelationId++;
     this.ctx.send(brokerName(node), { type: 'Metadata', correlationId, topics: [...this.topics] });
-    this.track(correlationId, { node, sentAt: now, kind: 'metadata', batches: [] });
+    this.track({ correlationId, node, sentAt: now, kind: 'metadata', batches: NO_BATCHES });
     return Number.POSITIVE_INFINITY;
   }
 
@@ -732,7 +742,7 @@ export class KafkaProducer {
     this.transactions.initializing = true;
     const correlationId = this.nextCorrelationId++;
     this.ctx.send(brokerName(node), { type: 'InitProducerId', correlationId, transactionalId: null });
-    this.track(correlationId, { node, sentAt: this.ctx.now, kind: 'init-producer-id', batches: [] });
+    this.track({ correlationId, node, sentAt: this.ctx.now, kind: 'init-producer-id', batches: NO_BATCHES });
   }
 
   private initFailed(): void {

@@ -4,6 +4,7 @@ import type { ProducerBatch } from './batch.js';
 
 /** Sequence state of one partition (TxnPartitionEntry at 3.8.0). */
 interface PartitionEntry {
+  readonly key: string;
   producerId: number;
   producerEpoch: number;
   nextSequence: number;
@@ -31,6 +32,8 @@ export class TransactionManager {
   /** An InitProducerId is wanted or in flight. */
   initializing = false;
   private readonly partitions = new Map<string, PartitionEntry>();
+  /** The same entries in that order, for the sender's walk on every iteration (no iterators). */
+  private readonly entries: PartitionEntry[] = [];
   private readonly bumpFor = new Set<string>();
   /**
    * Batches renumbered by an epoch bump since they were last drained (ProducerBatch.reopened,
@@ -52,6 +55,7 @@ export class TransactionManager {
     let entry = this.partitions.get(key);
     if (entry === undefined) {
       entry = {
+        key,
         producerId: this.producerId,
         producerEpoch: this.producerEpoch,
         nextSequence: 0,
@@ -59,6 +63,7 @@ export class TransactionManager {
         inflight: [],
       };
       this.partitions.set(key, entry);
+      this.entries.push(entry);
     }
     return entry;
   }
@@ -194,9 +199,11 @@ export class TransactionManager {
    * bumped partitions' remaining batches from 0. Returns what happened, for the trace.
    */
   maybeBump(): string | undefined {
-    for (const [key, entry] of this.partitions) {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as PartitionEntry;
       if (entry.unresolved === undefined || entry.inflight.length > 0) continue;
-      if (entry.nextSequence !== entry.lastAckedSequence + 1) this.bumpFor.add(key);
+      if (entry.nextSequence !== entry.lastAckedSequence + 1) this.bumpFor.add(entry.key);
       entry.unresolved = undefined;
     }
     if (this.bumpFor.size === 0) return undefined;
@@ -230,7 +237,8 @@ export class TransactionManager {
 
   /** After a new producer id: every partition starts again at 0 (lazily, at its next drain). */
   resetAll(): void {
-    for (const entry of this.partitions.values()) entry.inflight.length = 0;
+    for (const entry of this.entries) entry.inflight.length = 0;
     this.partitions.clear();
+    this.entries.length = 0;
   }
 }

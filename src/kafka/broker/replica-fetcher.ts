@@ -12,6 +12,8 @@ import {
 } from '../protocol.js';
 import { type BrokerIO, brokerName } from './io.js';
 
+const NO_KEYS: readonly string[] = [];
+
 /** A followed partition's fetch position (AbstractFetcherThread's PartitionFetchState). */
 interface FetchState {
   /** "topic-N", built once. */
@@ -29,32 +31,31 @@ interface FetchState {
  * response is processed, so the leader's long poll (replica.fetch.wait.max.ms) paces it. A Fetch
  * that breaks or times out (request.timeout.ms) delays every partition by replica.fetch.backoff.ms.
  */
-/** The Fetch in flight: what each partition's position and epoch were when it went, in request order. */
-interface InFlightFetch {
-  readonly correlationId: number;
-  readonly timer: TimerHandle;
-  readonly keys: readonly string[];
-  readonly offsets: readonly number[];
-  readonly epochs: readonly number[];
-  readonly request: FetchRequest;
-}
-
 export class ReplicaFetcher {
+  /** The followed partitions by key, and the same in the order they were added (no iterators). */
   private readonly states = new Map<string, FetchState>();
-  private inFlight: InFlightFetch | undefined;
+  private readonly order: FetchState[] = [];
+  /**
+   * The Fetch in flight, its timeout and its partitions' keys in request order (the request holds
+   * each partition's position and epoch as they were when it went).
+   */
+  private inFlight: FetchRequest | undefined;
+  private inFlightTimer: TimerHandle | undefined;
+  private inFlightKeys: readonly string[] = [];
   private backoff: TimerHandle | undefined;
   /** The leader's process name, and the config this fetcher reads on every Fetch, read once. */
   private readonly leaderName: string;
   private readonly maxWaitMs: number;
   private readonly minBytes: number;
   private readonly requestTimeout: SimTime;
+  private readonly sendsLastFetchedEpoch: boolean;
 
   constructor(
     readonly leaderId: number,
     private readonly io: BrokerIO,
     private readonly brokerId: number,
     private readonly config: BrokerConfig,
-    private readonly truncation: TruncationMode,
+    truncation: TruncationMode,
     private readonly nextCorrelationId: () => number,
     private readonly onTruncated: (partition: Partition, removedRecords: number) => void,
   ) {
@@ -62,6 +63,7 @@ export class ReplicaFetcher {
     this.maxWaitMs = config['replica.fetch.wait.max.ms'];
     this.minBytes = config['replica.fetch.min.bytes'];
     this.requestTimeout = ms(config['request.timeout.ms']);
+    this.sendsLastFetchedEpoch = truncation === 'leader-epoch';
   }
 
   get isEmpty(): boolean {
@@ -71,7 +73,7 @@ export class ReplicaFetcher {
   /** Starts following `partition` from `fetchOffset` in the leader's epoch. */
   add(partition: Partition, fetchOffset: number): void {
     const key = tpKey(partition.topic, partition.partition);
-    this.states.set(key, {
+    this.setState({
       key,
       partition,
       fetchOffset,
@@ -82,32 +84,35 @@ export class ReplicaFetcher {
   }
 
   remove(partition: Partition): void {
-    this.states.delete(tpKey(partition.topic, partition.partition));
+    this.deleteState(tpKey(partition.topic, partition.partition));
   }
 
   /** Stops everything (the fetcher is dropped). */
   close(): void {
-    if (this.inFlight !== undefined) this.io.cancelTimer(this.inFlight.timer);
+    if (this.inFlightTimer !== undefined) this.io.cancelTimer(this.inFlightTimer);
     if (this.backoff !== undefined) this.io.cancelTimer(this.backoff);
-    this.inFlight = undefined;
+    this.clearInFlight();
     this.backoff = undefined;
     this.states.clear();
+    this.order.length = 0;
   }
 
   handleResponse(response: FetchResponse): void {
-    const inFlight = this.inFlight;
-    if (inFlight === undefined || inFlight.correlationId !== response.correlationId) return;
-    this.io.cancelTimer(inFlight.timer);
-    this.inFlight = undefined;
+    const request = this.inFlight;
+    if (request === undefined || request.correlationId !== response.correlationId) return;
+    const keys = this.inFlightKeys;
+    this.io.cancelTimer(this.inFlightTimer as TimerHandle);
+    this.clearInFlight();
     const partitions = response.partitions;
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[i] as FetchResponsePartition;
-      const j = requestIndex(inFlight.request, p, i);
+      const j = requestIndex(request, p, i);
       if (j < 0) continue; // not asked for
-      const state = this.states.get(inFlight.keys[j] as string);
+      const asked = request.partitions[j] as FetchPartition;
+      const state = this.states.get(keys[j] as string);
       // Ignore a partition whose position moved since the request (AbstractFetcherThread).
-      if (state === undefined || state.fetchOffset !== inFlight.offsets[j]) continue;
-      this.processPartition(state, p, inFlight.epochs[j] as number);
+      if (state === undefined || state.fetchOffset !== asked.fetchOffset) continue;
+      this.processPartition(state, p, asked.currentLeaderEpoch);
     }
     this.maybeFetch();
   }
@@ -116,10 +121,10 @@ export class ReplicaFetcher {
   handleFailure(correlationId?: number): void {
     if (this.inFlight === undefined) return;
     if (correlationId !== undefined && this.inFlight.correlationId !== correlationId) return;
-    this.io.cancelTimer(this.inFlight.timer);
-    this.inFlight = undefined;
+    this.io.cancelTimer(this.inFlightTimer as TimerHandle);
+    this.clearInFlight();
     const until = this.io.now + ms(this.config['replica.fetch.backoff.ms']);
-    for (const state of this.states.values()) state.delayedUntil = until;
+    for (const state of this.order) state.delayedUntil = until;
     this.maybeFetch();
   }
 
@@ -131,34 +136,37 @@ export class ReplicaFetcher {
   maybeFetch(): void {
     if (this.inFlight !== undefined || this.backoff !== undefined || this.states.size === 0) return;
     const now = this.io.now;
-    const keys: string[] = [];
-    const offsets: number[] = [];
-    const epochs: number[] = [];
-    const partitions: FetchPartition[] = [];
+    const order = this.order;
+    let ready = 0;
     let next = Number.POSITIVE_INFINITY;
-    for (const s of this.states.values()) {
-      if (s.delayedUntil > now) {
-        if (s.delayedUntil < next) next = s.delayedUntil;
-        continue;
-      }
-      keys.push(s.key);
-      offsets.push(s.fetchOffset);
-      epochs.push(s.currentLeaderEpoch);
-      partitions.push({
-        topic: s.partition.topic,
-        partition: s.partition.partition,
-        fetchOffset: s.fetchOffset,
-        currentLeaderEpoch: s.currentLeaderEpoch,
-        // Truncation on fetch (KIP-595, Kafka 2.8+) in leader-epoch mode; pre-0.11 followers send none.
-        lastFetchedEpoch: this.truncation === 'leader-epoch' ? s.partition.log.lastFetchedEpoch : -1,
-      });
+    for (let i = 0; i < order.length; i++) {
+      const s = order[i] as FetchState;
+      if (s.delayedUntil <= now) ready++;
+      else if (s.delayedUntil < next) next = s.delayedUntil;
     }
-    if (partitions.length === 0) {
+    if (ready === 0) {
       this.backoff = this.io.setTimer(next - now, { kind: 'fetch-backoff', leader: this.leaderId });
       return;
     }
+    // Arrays of exactly the ready partitions, in the order they were added.
+    let keys: string[];
+    let partitions: FetchPartition[];
+    if (ready === order.length && ready === 1) {
+      const s = order[0] as FetchState;
+      keys = [s.key];
+      partitions = [this.fetchPartition(s)];
+    } else {
+      keys = [];
+      partitions = [];
+      for (let i = 0; i < order.length; i++) {
+        const s = order[i] as FetchState;
+        if (s.delayedUntil > now) continue;
+        keys.push(s.key);
+        partitions.push(this.fetchPartition(s));
+      }
+    }
     const correlationId = this.nextCorrelationId();
-    const timer = this.io.setTimer(this.requestTimeout, {
+    this.inFlightTimer = this.io.setTimer(this.requestTimeout, {
       kind: 'fetch-timeout',
       leader: this.leaderId,
       correlationId,
@@ -171,8 +179,41 @@ export class ReplicaFetcher {
       minBytes: this.minBytes,
       partitions,
     };
-    this.inFlight = { correlationId, timer, keys, offsets, epochs, request };
+    this.inFlight = request;
+    this.inFlightKeys = keys;
     this.io.send(this.leaderName, request);
+  }
+
+  private fetchPartition(s: FetchState): FetchPartition {
+    return {
+      topic: s.partition.topic,
+      partition: s.partition.partition,
+      fetchOffset: s.fetchOffset,
+      currentLeaderEpoch: s.currentLeaderEpoch,
+      // Truncation on fetch (KIP-595, Kafka 2.8+) in leader-epoch mode; pre-0.11 followers send none.
+      lastFetchedEpoch: this.sendsLastFetchedEpoch ? s.partition.log.lastFetchedEpoch : -1,
+    };
+  }
+
+  private clearInFlight(): void {
+    this.inFlight = undefined;
+    this.inFlightTimer = undefined;
+    this.inFlightKeys = NO_KEYS;
+  }
+
+  /** As Map.set: a partition added again keeps its place in the order. */
+  private setState(state: FetchState): void {
+    const old = this.states.get(state.key);
+    this.states.set(state.key, state);
+    if (old === undefined) this.order.push(state);
+    else this.order[this.order.indexOf(old)] = state;
+  }
+
+  private deleteState(key: string): void {
+    const old = this.states.get(key);
+    if (old === undefined) return;
+    this.states.delete(key);
+    this.order.splice(this.order.indexOf(old), 1);
   }
 
   private processPartition(state: FetchState, response: FetchResponsePartition, requestEpoch: number): void {
@@ -200,7 +241,7 @@ export class ReplicaFetcher {
         // differ (only possible without leader epochs). Log.append throws
         // UnexpectedAppendOffsetException and AbstractFetcherThread.processFetchRequest marks the
         // partition failed: this follower stops fetching it until its next LeaderAndIsr.
-        this.states.delete(state.key);
+        this.deleteState(state.key);
         this.io.note(
           `Unexpected error occurred while processing data for partition ${name} at offset ${state.fetchOffset}: UnexpectedAppendOffsetException: Unexpected offset in append to ${name}. First offset ${first.baseOffset} is less than the next offset ${log.logEndOffset}.`,
         );
@@ -223,7 +264,7 @@ export class ReplicaFetcher {
     // have; an answer to a request sent in an older epoch (e.g. a delayed fetch answered after
     // our leader's LeaderAndIsr) just retries after the backoff.
     if (response.error === 'FENCED_LEADER_EPOCH' && requestEpoch === state.currentLeaderEpoch) {
-      this.states.delete(state.key); // until a new LeaderAndIsr
+      this.deleteState(state.key); // until a new LeaderAndIsr
       this.io.note(`${name}: fetch fenced (epoch ${state.currentLeaderEpoch}); waiting for LeaderAndIsr`);
       return;
     }

@@ -66,6 +66,48 @@ type UpdateMetadataPartition = UpdateMetadataRequest['partitions'][number];
 /** The records of an answer without any: shared, as answers are never changed once built. */
 const NO_RECORDS: readonly RecordBatch[] = [];
 
+/**
+ * Pending requests by id, in the order they were parked (ids only grow): what a Map<number, T>
+ * would do for the few that wait at once, without its iterators and rehashing.
+ */
+class ById<T extends { readonly id: number }> {
+  /** The first `count` slots hold the entries; the array never shrinks, so parking reuses it. */
+  private readonly items: (T | undefined)[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(item: T): void {
+    this.items[this.count++] = item;
+  }
+
+  get(id: number): T | undefined {
+    const items = this.items;
+    for (let i = 0; i < this.count; i++) if ((items[i] as T).id === id) return items[i];
+    return undefined;
+  }
+
+  delete(id: number): void {
+    const items = this.items;
+    const n = this.count;
+    let i = 0;
+    while (i < n && (items[i] as T).id !== id) i++;
+    if (i === n) return;
+    for (; i < n - 1; i++) items[i] = items[i + 1];
+    items[n - 1] = undefined;
+    this.count = n - 1;
+  }
+
+  /** A copy, for walking while entries come and go. */
+  snapshot(): T[] {
+    return this.items.slice(0, this.count) as T[];
+  }
+}
+
+const NO_RESULTS: ProduceResult[] = [];
+
 /** Adds a partition's answer; a partition named twice keeps its first place and its last answer (as a Map would). */
 function addResult(results: ProduceResult[], result: ProduceResult): void {
   for (let i = 0; i < results.length; i++) {
@@ -148,8 +190,8 @@ export class ReplicaManager {
   private liveBrokers = new Set<number>();
   private readonly metadata = new Map<string, UpdateMetadataPartition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
-  private readonly delayedFetches = new Map<number, DelayedFetch>();
-  private readonly delayedProduces = new Map<number, DelayedProduce>();
+  private readonly delayedFetches = new ById<DelayedFetch>();
+  private readonly delayedProduces = new ById<DelayedProduce>();
   private readonly alterPartitions: IsrChangeManager;
   /** Set by the broker: how the leader writes ZooKeeper below IBP 2.7-IV2. */
   zkIsrWriter: ZkIsrWriter | undefined;
@@ -559,7 +601,7 @@ export class ReplicaManager {
   // ---- produce ---------------------------------------------------------------------------------
 
   handleProduce(from: string, request: ProduceRequest): void {
-    const results: DelayedProduce['results'] = [];
+    let results: DelayedProduce['results'] = NO_RESULTS;
     const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
     let anyAppended = false;
     let anyError = false;
@@ -571,7 +613,9 @@ export class ReplicaManager {
         baseOffset: -1,
         requiredOffset: -1,
       };
-      addResult(results, result);
+      if (results === NO_RESULTS)
+        results = [result]; // one partition is the usual case
+      else addResult(results, result);
       if (!validAcks) result.error = 'INVALID_REQUIRED_ACKS';
       else if (this.appendToLeader(p, request.acks, result)) anyAppended = true;
       if (result.error !== 'NONE') anyError = true;
@@ -634,7 +678,7 @@ export class ReplicaManager {
     const id = this.nextId++;
     const timer = this.io.setTimer(ms(timeoutMs), { kind: 'delayed-produce', id });
     const delayed: DelayedProduce = { id, respond, timer, results };
-    this.delayedProduces.set(id, delayed);
+    this.delayedProduces.add(delayed);
     this.tryCompleteProduce(delayed);
   }
 
@@ -698,7 +742,7 @@ export class ReplicaManager {
     const topic = partition.topic;
     const index = partition.partition;
     // A copy: answering one may start (appendToLocalLog) or end others.
-    for (const delayed of Array.from(this.delayedProduces.values()))
+    for (const delayed of this.delayedProduces.snapshot())
       if (hasResultFor(delayed.results, topic, index)) this.tryCompleteProduce(delayed);
   }
 
@@ -728,12 +772,13 @@ export class ReplicaManager {
 
   handleFetch(from: string, request: FetchRequest): void {
     let respondNow = request.maxWaitMs <= 0;
-    const partitions: FetchResponsePartition[] = [];
-    for (const p of request.partitions) {
-      const answer = this.readForFetch(request.replicaId, p, true);
+    const asked = request.partitions;
+    const partitions = new Array<FetchResponsePartition>(asked.length); // exactly the answers
+    for (let i = 0; i < asked.length; i++) {
+      const answer = this.readForFetch(request.replicaId, asked[i] as FetchPartition, true);
       if (answer.error !== 'NONE' || answer.records.length > 0 || answer.divergingEpoch !== undefined)
         respondNow = true;
-      partitions.push(answer);
+      partitions[i] = answer;
     }
     if (respondNow) {
       this.io.send(from, { type: 'FetchResponse', correlationId: request.correlationId, partitions });
@@ -741,7 +786,7 @@ export class ReplicaManager {
     }
     const id = this.nextId++;
     const timer = this.io.setTimer(ms(request.maxWaitMs), { kind: 'delayed-fetch', id });
-    this.delayedFetches.set(id, { id, from, request, timer });
+    this.delayedFetches.add({ id, from, request, timer });
   }
 
   /**
@@ -812,7 +857,7 @@ export class ReplicaManager {
   private wakeDelayedFetches(topic: string, partition: number): void {
     if (this.delayedFetches.size === 0) return;
     // A copy: completing one may park or complete others.
-    for (const delayed of Array.from(this.delayedFetches.values())) {
+    for (const delayed of this.delayedFetches.snapshot()) {
       if (!fetchesPartition(delayed.request, topic, partition)) continue;
       // A consumer's fetch waits for data below the HW (DelayedFetch.tryComplete with the HW as end
       // offset): an append the HW has not passed yet does not complete it.

@@ -133,15 +133,10 @@ export class ReplicaLog {
    */
   read(offset: number, maxBatches = Number.POSITIVE_INFINITY): RecordBatch[] | undefined {
     if (offset < this.logStartOffset || offset > this.logEndOffset) return undefined;
-    const out: RecordBatch[] = [];
-    for (
-      let i = this.indexOfBatchEndingAtOrAfter(offset);
-      i < this.batches.length && out.length < maxBatches;
-      i++
-    ) {
-      out.push(this.batches.at(i) as RecordBatch);
-    }
-    return out;
+    const start = this.indexOfBatchEndingAtOrAfter(offset);
+    const end =
+      maxBatches >= this.batches.length - start ? this.batches.length : start + Math.ceil(maxBatches);
+    return this.batches.slice(start, end); // a copy of exactly the batches read
   }
 
   /** The batch holding `offset`, if any. */
