@@ -1,6 +1,6 @@
 import type { SendOp } from '../history/client-history.js';
 import { isInternalTopic } from '../kafka/admin/index.js';
-import type { ScenarioRun } from '../scenario/run.js';
+import { displayName, type ScenarioRun } from '../scenario/run.js';
 import { formatTime, type SimTime } from '../sim/time.js';
 
 /** How a story line reads: a fault, a recovery, a plain fact, or what the scenario did. */
@@ -121,6 +121,13 @@ export function tellStory(run: ScenarioRun): StoryLine[] {
   const streak = new Map<string, { error: string; time: SimTime }>();
   for (const record of run.cluster.world.trace) {
     if (record.kind !== 'note' || record.detail === undefined) continue;
+    if (record.detail.startsWith('Fatal error during KafkaServer startup')) {
+      const owned = record.detail.includes('NODE_OWNED_BY_ANOTHER_SESSION')
+        ? ': its previous ZooKeeper session still owns its /brokers/ids znode (restart it after zookeeper.session.timeout.ms)'
+        : '';
+      add(record.time, `${displayName(record.process)} could not start and exits${owned}`, 'fault');
+      continue;
+    }
     const retry =
       /^(\S+): Got error produce response on topic-partition (\S+), retrying .* Error: (\S+)$/.exec(
         record.detail,
