@@ -1,11 +1,12 @@
 import type { PolledRecord } from '../../history/client-history.js';
 import type { KafkaMessage, TopicPartition } from '../../kafka/protocol.js';
 import type { TimerHandle } from '../../sim/process.js';
+import { retryBackoff, SeededBackoff } from '../backoff.js';
 import type { ConsumerConfig } from './config.js';
 import { type CommitOutcome, ConsumerCoordinator, type Recorder } from './coordinator.js';
 import { Fetcher } from './fetcher.js';
 import { ConsumerMetadata } from './metadata.js';
-import { type ConsumerContext, ExponentialBackoff, NetworkClient, Timers } from './network.js';
+import { type ConsumerContext, NetworkClient, Timers } from './network.js';
 import { SubscriptionState } from './subscription.js';
 
 export type PollResult =
@@ -42,11 +43,7 @@ export class KafkaConsumer {
       ctx.rng.fork('reconnect-backoff'),
       ctx.rng.fork('nodes'),
     );
-    const backoff = new ExponentialBackoff(
-      config['retry.backoff.ms'],
-      config['retry.backoff.max.ms'],
-      ctx.rng.fork('backoff'),
-    );
+    const backoff = new SeededBackoff(retryBackoff(config), ctx.rng.fork('backoff'));
     this.metadata = new ConsumerMetadata(bootstrap, config, this.network, this.timers, backoff);
     this.subscriptions.currentLeaderOf = (topic, partition) => this.metadata.leaderFor(topic, partition);
     this.fetcher = new Fetcher(

@@ -13,9 +13,10 @@ import {
   formatTopicPartition,
   parseTopicPartition,
 } from '../assignors/index.js';
+import type { SeededBackoff } from '../backoff.js';
 import { type ConsumerConfig, rebalanceProtocol } from './config.js';
 import type { ConsumerMetadata } from './metadata.js';
-import type { ExponentialBackoff, NetworkClient, RequestFailure, Timers } from './network.js';
+import type { NetworkClient, RequestFailure, Timers } from './network.js';
 import { type SubscriptionState, sortPartitions } from './subscription.js';
 
 export type MemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
@@ -119,7 +120,7 @@ export class ConsumerCoordinator {
     private readonly metadata: ConsumerMetadata,
     private readonly network: NetworkClient,
     private readonly timers: Timers,
-    private readonly backoff: ExponentialBackoff,
+    private readonly backoff: SeededBackoff,
     private readonly recorder: Recorder,
   ) {
     this.protocol = rebalanceProtocol(config);

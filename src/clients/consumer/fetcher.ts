@@ -9,9 +9,10 @@ import {
   type OffsetsForLeaderEpochResponse,
 } from '../../kafka/protocol.js';
 import { ms } from '../../sim/time.js';
+import type { SeededBackoff } from '../backoff.js';
 import type { ConsumerConfig } from './config.js';
 import type { ConsumerMetadata, PartitionLeader } from './metadata.js';
-import type { ExponentialBackoff, NetworkClient, Timers } from './network.js';
+import type { NetworkClient, Timers } from './network.js';
 import {
   type AssignedPartition,
   formatFetchPosition,
@@ -60,7 +61,7 @@ export class Fetcher {
     private readonly metadata: ConsumerMetadata,
     private readonly network: NetworkClient,
     private readonly timers: Timers,
-    private readonly backoff: ExponentialBackoff,
+    private readonly backoff: SeededBackoff,
     /** The consumer's log (a note in the trace). */
     private readonly log: (message: string) => void = () => {},
   ) {}

@@ -2,8 +2,9 @@ import type { MetadataResponse } from '../../kafka/protocol.js';
 import { tpKey } from '../../kafka/protocol.js';
 import type { TimerHandle } from '../../sim/process.js';
 import { ms, type SimTime } from '../../sim/time.js';
+import type { SeededBackoff } from '../backoff.js';
 import type { ConsumerConfig } from './config.js';
-import type { ExponentialBackoff, NetworkClient, Timers } from './network.js';
+import type { NetworkClient, Timers } from './network.js';
 
 export interface PartitionLeader {
   readonly leader: number;
@@ -39,7 +40,7 @@ export class ConsumerMetadata {
     private readonly config: ConsumerConfig,
     private readonly network: NetworkClient,
     private readonly timers: Timers,
-    private readonly backoff: ExponentialBackoff,
+    private readonly backoff: SeededBackoff,
   ) {
     this.brokers = [...bootstrap];
   }

@@ -3,6 +3,12 @@ import type { KafkaMessage, KafkaRequest, KafkaResponse } from '../../kafka/prot
 import type { ProcessContext, TimerHandle } from '../../sim/process.js';
 import type { Rng } from '../../sim/rng.js';
 import { MILLISECOND, ms, type SimTime } from '../../sim/time.js';
+import {
+  ExponentialBackoff,
+  RETRY_BACKOFF_EXP_BASE,
+  RETRY_BACKOFF_JITTER,
+  SeededBackoff,
+} from '../backoff.js';
 
 /** A consumer's timer: a name for the trace and what to run. */
 export interface ConsumerTimer {
@@ -44,33 +50,6 @@ export class Timers {
   }
 }
 
-/**
- * ExponentialBackoff(initial, 2, max, 0.2) from Kafka's common utils (retry.backoff.ms and
- * retry.backoff.max.ms, or reconnect.backoff.ms and reconnect.backoff.max.ms), with its jitter drawn
- * from a seeded stream. Whole milliseconds, as Kafka's `long` result.
- */
-export class ExponentialBackoff {
-  private readonly initialMs: number;
-  private readonly expMax: number;
-  constructor(
-    initialMs: number,
-    private readonly maxMs: number,
-    private readonly rng: Rng,
-    private readonly multiplier = 2,
-    private readonly jitter = 0.2,
-  ) {
-    this.initialMs = Math.min(maxMs, initialMs);
-    this.expMax = maxMs > initialMs ? Math.log(maxMs / Math.max(initialMs, 1)) / Math.log(multiplier) : 0;
-  }
-  backoff(attempts: number): number {
-    if (this.expMax === 0) return this.initialMs;
-    const exp = Math.min(attempts, this.expMax);
-    const term = this.initialMs * this.multiplier ** exp;
-    const factor = this.jitter > 0 ? this.rng.floatBetween(1 - this.jitter, 1 + this.jitter) : 1;
-    return Math.min(Math.floor(factor * term), this.maxMs);
-  }
-}
-
 /** ClusterConnectionStates.ConnectionState, as far as the simulated network tells them apart. */
 export type ConnectionState = 'CONNECTING' | 'READY' | 'DISCONNECTED';
 
@@ -94,7 +73,7 @@ interface NodeConnectionState {
 export class ClusterConnectionStates {
   private readonly nodes = new Map<number, NodeConnectionState>();
 
-  constructor(private readonly reconnectBackoff: ExponentialBackoff) {}
+  constructor(private readonly reconnectBackoff: SeededBackoff) {}
 
   state(node: number): ConnectionState | undefined {
     return this.nodes.get(node)?.state;
@@ -230,10 +209,16 @@ export class NetworkClient {
     /** NetworkClient.randOffset: where leastLoadedNode starts looking. */
     private readonly nodeRng: Rng,
   ) {
+    // ClusterConnectionStates: ExponentialBackoff(reconnect.backoff.ms, RECONNECT_BACKOFF_EXP_BASE = 2,
+    // reconnect.backoff.max.ms, RECONNECT_BACKOFF_JITTER = 0.2), the same constants as KIP-580's.
     this.connections = new ClusterConnectionStates(
-      new ExponentialBackoff(
-        config['reconnect.backoff.ms'],
-        config['reconnect.backoff.max.ms'],
+      new SeededBackoff(
+        new ExponentialBackoff(
+          config['reconnect.backoff.ms'],
+          RETRY_BACKOFF_EXP_BASE,
+          config['reconnect.backoff.max.ms'],
+          RETRY_BACKOFF_JITTER,
+        ),
         reconnectRng,
       ),
     );

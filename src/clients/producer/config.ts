@@ -151,21 +151,5 @@ export function resolveProducerConfig(user: Partial<ProducerConfig> = {}): Resol
   };
 }
 
-/**
- * The retry backoff of KIP-580 (ExponentialBackoff with base 2 and ±20 % jitter): about 100, 200,
- * 400, 800, then 1000 ms with the defaults. `attempts` counts retries made so far (≥ 1); `jitter`
- * is a draw in [0, 1).
- */
-export function retryBackoffMs(
-  config: Pick<ProducerConfig, 'retry.backoff.ms' | 'retry.backoff.max.ms'>,
-  attempts: number,
-  jitter: number,
-): number {
-  const max = config['retry.backoff.max.ms'];
-  const initial = Math.min(config['retry.backoff.ms'], max);
-  if (max <= config['retry.backoff.ms']) return max;
-  const expMax = Math.log(max / Math.max(initial, 1)) / Math.log(2);
-  const term = initial * 2 ** Math.min(attempts - 1, expMax);
-  const randomFactor = 1 + 0.2 * (2 * jitter - 1);
-  return Math.min(max, Math.floor(term * randomFactor));
-}
+/** The retry backoff of KIP-580, shared with the consumer (src/clients/backoff.ts). */
+export { retryBackoffMs } from '../backoff.js';

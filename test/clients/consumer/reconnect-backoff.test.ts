@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterConnectionStates, ExponentialBackoff } from '../../../src/clients/consumer/network.js';
+import {
+  ExponentialBackoff as KafkaExponentialBackoff,
+  SeededBackoff,
+} from '../../../src/clients/backoff.js';
+import { ClusterConnectionStates } from '../../../src/clients/consumer/network.js';
 import { Rng } from '../../../src/sim/rng.js';
 import { MILLISECOND } from '../../../src/sim/time.js';
+
+/** ExponentialBackoff(initial, 2, max, 0.2) drawing its jitter from `rng` (src/clients/backoff.ts). */
+class ExponentialBackoff extends SeededBackoff {
+  constructor(initialMs: number, maxMs: number, rng: Rng) {
+    super(new KafkaExponentialBackoff(initialMs, 2, maxMs, 0.2), rng);
+  }
+}
 
 /** reconnect.backoff.ms 50, reconnect.backoff.max.ms 1000: Kafka 3.8's defaults. */
 const states = (seed: string | number = 1) =>
