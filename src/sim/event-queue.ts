@@ -161,19 +161,54 @@ export class EventQueue<E extends Queueable> {
   }
 
   private compact(): void {
-    const live: E[] = [];
+    // Keep the live events (in place), then restore the heap bottom-up (Floyd): linear, and no
+    // comparator calls. Any valid heap pops in the same (time, sequence) order.
+    const items = this.items;
+    const times = this.times;
+    let n = 0;
     for (let i = 0; i < this.length; i++) {
-      const item = this.items[i] as E;
-      if (!item.cancelled) live.push(item);
-      else item.queued = false;
+      const item = items[i] as E;
+      if (item.cancelled) {
+        item.queued = false;
+        continue;
+      }
+      items[n] = item;
+      times[n] = times[i] as number;
+      n++;
     }
-    live.sort((a, b) => a.time - b.time || a.seq - b.seq);
-    // A sorted array is a valid heap.
-    this.items = live;
-    live.forEach((e, i) => {
-      this.times[i] = e.time;
-    });
-    this.length = live.length;
+    for (let i = n; i < this.length; i++) items[i] = undefined;
+    this.length = n;
     this.cancelledCount = 0;
+    for (let i = (n - 2) >> 2; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** Moves the event at `i` down to where its subtree is a heap again. */
+  private siftDown(i: number): void {
+    const items = this.items;
+    const times = this.times;
+    const n = this.length;
+    const item = items[i] as E;
+    const time = times[i] as number;
+    const seq = item.seq;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let best = first;
+      let bt = times[first] as number;
+      const end = Math.min(first + 4, n);
+      for (let c = first + 1; c < end; c++) {
+        const ct = times[c] as number;
+        if (ct < bt || (ct === bt && (items[c] as E).seq < (items[best] as E).seq)) {
+          best = c;
+          bt = ct;
+        }
+      }
+      if (time < bt || (time === bt && seq < (items[best] as E).seq)) break;
+      times[i] = bt;
+      items[i] = items[best];
+      i = best;
+    }
+    times[i] = time;
+    items[i] = item;
   }
 }

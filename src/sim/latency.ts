@@ -51,7 +51,9 @@ export function latencySampler(dist: LatencyDistribution): LatencySampler {
       const mean = dist.mean;
       const max = dist.max ?? Number.POSITIVE_INFINITY;
       const min = dist.min ?? 0;
-      return (rng) => clamp(min + rng.exponential(mean), max);
+      // clamp(min + exponential, max) written out (this samples every message): the value is
+      // never below min >= 0, so only the cap applies.
+      return (rng) => Math.min(max, Math.round(min + rng.exponential(mean)));
     }
     case 'lognormal': {
       nonNegative(dist.median, 'median');

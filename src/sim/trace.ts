@@ -120,9 +120,28 @@ export class TraceHash {
     const w0 = kindCode | (((process + 1) & 0x1fff) << 5) | (((peer + 1) & 0x3fff) << 18);
     const high = time > 0xffffffff ? Math.floor(time / 4294967296) : 0;
     const w2 = high === 0 ? digest | 0 : digest ^ Math.imul(high, 0x9e3779b1);
-    const a = step(step(step(this.a, w0), time | 0), w2);
+    // MurmurHash3's block step, step(h, w): k = rotl(w * c1, 15) * c2; h = rotl(h ^ k, 13) * 5 +
+    // 0xe6546b64. Here step(step(step(a, w0), time | 0), w2), then step(b, a), written out: this
+    // runs for every event, and an unoptimised first run pays for each call.
+    let a = this.a;
+    let k = Math.imul(w0, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    a ^= k;
+    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+    k = Math.imul(time | 0, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    a ^= k;
+    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+    k = Math.imul(w2, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    a ^= k;
+    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
     this.a = a;
-    this.b = step(this.b, a);
+    k = Math.imul(a, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    let b = this.b ^ k;
+    b = (Math.imul((b << 13) | (b >>> 19), 5) + 0xe6546b64) | 0;
+    this.b = b;
     this.words += 3;
   }
 
@@ -131,15 +150,6 @@ export class TraceHash {
     const b = fmix32(this.b ^ this.words);
     return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
   }
-}
-
-function step(h: number, w: number): number {
-  let k = Math.imul(w, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  let x = h ^ k;
-  x = (x << 13) | (x >>> 19);
-  return (Math.imul(x, 5) + 0xe6546b64) | 0;
 }
 
 /**

@@ -139,11 +139,6 @@ function defaultDescribe(message: unknown): string {
   return '';
 }
 
-function defaultDigest(message: unknown): number {
-  if (typeof message === 'number' && (message | 0) === message) return message;
-  return hashString(defaultDescribe(message));
-}
-
 function pairKey(a: number, b: number): number {
   return a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
 }
@@ -186,7 +181,9 @@ export class World<Msg = unknown, Tag = unknown> {
   private readonly keepTimers: boolean;
   private readonly onTrace: ((record: TraceRecord) => void) | undefined;
   private readonly describe: (message: unknown) => string;
-  private readonly digest: (message: unknown) => number;
+  /** The caller's message digest, if any; else `defaultDigest`'s, with each description's hash kept. */
+  private readonly customDigest: ((message: unknown) => number) | undefined;
+  private readonly digests = new Map<string, number>();
   private readonly networkRng: Rng;
   private readonly maxEvents: number;
   private stopRequested = false;
@@ -200,7 +197,7 @@ export class World<Msg = unknown, Tag = unknown> {
     this.keepTimers = keepsKind(level, 'timer');
     this.onTrace = options.onTrace;
     this.describe = (options.describeMessage as ((m: unknown) => string) | undefined) ?? defaultDescribe;
-    this.digest = (options.digestMessage as ((m: unknown) => number) | undefined) ?? defaultDigest;
+    this.customDigest = options.digestMessage as ((m: unknown) => number) | undefined;
     this.maxEvents = options.maxEvents ?? 50_000_000;
     const kernel: NetworkKernel = {
       processIndex: (name) => this.process(name).index,
@@ -476,7 +473,10 @@ export class World<Msg = unknown, Tag = unknown> {
         return this.result('time', first);
       }
       this.clock = next.time;
-      this.dispatch(next);
+      // dispatch(), its common cases written out (one call fewer per event)
+      if (next.type === EV_FRAME) this.arrive(next);
+      else if (next.type === EV_TIMER) this.fire(next);
+      else this.dispatch(next);
     }
   }
 
@@ -583,9 +583,21 @@ export class World<Msg = unknown, Tag = unknown> {
     }
   }
 
+  /** A number itself, else FNV-1a of the default description (computed once per description). */
+  private defaultDigest(message: unknown): number {
+    if (typeof message === 'number' && (message | 0) === message) return message;
+    const text = defaultDescribe(message);
+    let digest = this.digests.get(text);
+    if (digest === undefined) {
+      digest = hashString(text);
+      if (this.digests.size < 4096) this.digests.set(text, digest);
+    }
+    return digest;
+  }
+
   private deliver(to: SimProcess, from: SimProcess, payload: unknown): void {
     this.messagesDelivered++;
-    const digest = this.digest(payload);
+    const digest = this.customDigest === undefined ? this.defaultDigest(payload) : this.customDigest(payload);
     if (this.keepDeliveries) {
       this.emit('deliver', to.index, from.index, digest, payload, this.describe(payload));
     } else {
@@ -843,7 +855,7 @@ class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
     return this.proc.disk;
   }
   send(to: string | Peer, message: Msg): void {
-    this.check();
+    if (!this.alive) this.check(); // throws
     this.port.sendFrom(this.proc, to, message);
   }
   peer(name: string): Peer {
@@ -854,7 +866,7 @@ class Context<Msg, Tag> implements ProcessContext<Msg, Tag> {
     this.port.disconnectFrom(this.proc, peer);
   }
   setTimer(delay: SimTime, tag: Tag): TimerHandle {
-    this.check();
+    if (!this.alive) this.check(); // throws
     return this.port.setTimer(this.proc, delay, tag);
   }
   cancelTimer(handle: TimerHandle): void {
