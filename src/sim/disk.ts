@@ -12,6 +12,11 @@
  */
 export class DiskLog<T> {
   private readonly entries: T[] = [];
+  /**
+   * The entries themselves, read-only, for readers on a hot path (one array for the log's life:
+   * appends, truncations and power losses change it in place).
+   */
+  readonly view: readonly T[] = this.entries;
   private flushedLength = 0;
 
   constructor(readonly name: string) {}

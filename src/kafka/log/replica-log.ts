@@ -35,6 +35,8 @@ export class ReplicaLog {
   readonly epochCache: LeaderEpochCache;
   readonly producers = new ProducerStateTable();
   private readonly batches: DiskLog<RecordBatch>;
+  /** The batches on disk, as an array read directly (the log's `view`; changed only through `batches`). */
+  private readonly list: readonly RecordBatch[];
   private hw = 0;
   /** Offset up to which the log is known durable (Kafka's recovery point). */
   private recoveryPoint = 0;
@@ -53,6 +55,7 @@ export class ReplicaLog {
     private readonly flushIntervalMessages = Number.MAX_SAFE_INTEGER,
   ) {
     this.batches = disk.log<RecordBatch>(`${name}/log`);
+    this.list = this.batches.view;
     this.epochCache = new LeaderEpochCache(disk, `${name}/leader-epoch-checkpoint`);
     this.epochCache.truncateFromEnd(this.logEndOffset);
     this.rebuildProducerState();
@@ -61,8 +64,9 @@ export class ReplicaLog {
   }
 
   get logEndOffset(): number {
-    const n = this.batches.length;
-    return n === 0 ? this.logStartOffset : (this.batches.at(n - 1) as RecordBatch).lastOffset + 1;
+    const list = this.list;
+    const n = list.length;
+    return n === 0 ? this.logStartOffset : (list[n - 1] as RecordBatch).lastOffset + 1;
   }
 
   get highWatermark(): number {
@@ -205,10 +209,11 @@ export class ReplicaLog {
   /** Index of the first batch whose last offset is >= `offset` (binary search). */
   private indexOfBatchEndingAtOrAfter(offset: number): number {
     let lo = 0;
-    let hi = this.batches.length;
+    const list = this.list;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.batches.at(mid) as RecordBatch).lastOffset < offset) lo = mid + 1;
+      if ((list[mid] as RecordBatch).lastOffset < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
