@@ -969,6 +969,16 @@ export class ReplicaManager {
   /** Handles the replication requests and responses (KafkaApis); returns false for anything else. */
   handleMessage(from: string, message: KafkaMessage): boolean {
     switch (message.type) {
+      // the frequent ones first
+      case 'Fetch':
+        this.handleFetch(from, message);
+        return true;
+      case 'FetchResponse':
+        this.handleFetchResponse(from, message);
+        return true;
+      case 'Produce':
+        this.handleProduce(from, message);
+        return true;
       case 'LeaderAndIsr':
         this.handleLeaderAndIsr(from, message);
         return true;
@@ -977,15 +987,6 @@ export class ReplicaManager {
         return true;
       case 'StopReplica':
         this.handleStopReplica(from, message);
-        return true;
-      case 'Produce':
-        this.handleProduce(from, message);
-        return true;
-      case 'Fetch':
-        this.handleFetch(from, message);
-        return true;
-      case 'FetchResponse':
-        this.handleFetchResponse(from, message);
         return true;
       case 'AlterPartitionResponse':
         this.handleAlterPartitionResponse(message);
