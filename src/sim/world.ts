@@ -803,17 +803,20 @@ export class World<Msg = unknown, Tag = unknown> {
     const code = KIND_CODE[kind];
     this.hash.event(code, this.clock, processIndex, peerIndex, digest);
     if (!this.keep[code]) return;
-    // The optional fields are added only when present, in this order (no spreads: a record per
-    // delivery is kept at the `messages` level).
-    const record: { -readonly [K in keyof TraceRecord]: TraceRecord[K] } = {
-      event: this.events - 1,
-      time: this.clock,
-      kind,
-      process: processIndex === WORLD_INDEX ? 'world' : (this.processes[processIndex] as SimProcess).name,
-    };
-    if (peerIndex !== NO_PEER) record.peer = (this.processes[peerIndex] as SimProcess).name;
-    if (detail !== undefined && detail !== '') record.detail = detail;
-    if (message !== undefined) record.message = message;
+    const process = processIndex === WORLD_INDEX ? 'world' : (this.processes[processIndex] as SimProcess).name;
+    const hasDetail = detail !== undefined && detail !== '';
+    let record: { -readonly [K in keyof TraceRecord]: TraceRecord[K] };
+    if (peerIndex !== NO_PEER && hasDetail && message !== undefined) {
+      // A delivery, as the `messages` level keeps one per message: built whole, in one piece.
+      const peer = (this.processes[peerIndex] as SimProcess).name;
+      record = { event: this.events - 1, time: this.clock, kind, process, peer, detail, message };
+    } else {
+      // The optional fields are added only when present, in this order (no spreads).
+      record = { event: this.events - 1, time: this.clock, kind, process };
+      if (peerIndex !== NO_PEER) record.peer = (this.processes[peerIndex] as SimProcess).name;
+      if (hasDetail) record.detail = detail;
+      if (message !== undefined) record.message = message;
+    }
     if (this.onTrace !== undefined) this.onTrace(record);
     else this.trace.push(record);
   }
