@@ -803,7 +803,8 @@ export class World<Msg = unknown, Tag = unknown> {
     const code = KIND_CODE[kind];
     this.hash.event(code, this.clock, processIndex, peerIndex, digest);
     if (!this.keep[code]) return;
-    const process = processIndex === WORLD_INDEX ? 'world' : (this.processes[processIndex] as SimProcess).name;
+    const process =
+      processIndex === WORLD_INDEX ? 'world' : (this.processes[processIndex] as SimProcess).name;
     const hasDetail = detail !== undefined && detail !== '';
     let record: { -readonly [K in keyof TraceRecord]: TraceRecord[K] };
     if (peerIndex !== NO_PEER && hasDetail && message !== undefined) {
