@@ -67,15 +67,18 @@ export class Fetcher {
   ) {}
 
   /**
-   * Sends a Fetch to every leader that has fetchable partitions, none in flight, and no reconnect
-   * backoff running (AbstractFetch.prepareFetchRequests: "Skipping fetch for partition {} because
-   * node {} is awaiting reconnect backoff"); the consumer is woken when that backoff ends.
+   * Partitions grouped by their leader, for one request per broker. A partition without a known
+   * leader asks for metadata; one whose leader is in reconnect backoff waits, and the consumer is
+   * woken when the backoff ends (Kafka only tries to connect, NetworkClient.tryConnect, until the
+   * node is connectable).
    */
-  sendFetches(): void {
-    const byNode = new Map<number, FetchPartition[]>();
-    for (const p of this.subscriptions.assigned()) {
-      if (p.state !== 'fetching' || p.pendingRevocation || this.subscriptions.hasBuffered(p)) continue;
-      const leader = p.currentLeader;
+  private byReachableLeader<T>(
+    items: Iterable<T>,
+    leaderOf: (item: T) => PartitionLeader | undefined,
+  ): Map<number, { item: T; leader: PartitionLeader }[]> {
+    const byNode = new Map<number, { item: T; leader: PartitionLeader }[]>();
+    for (const item of items) {
+      const leader = leaderOf(item);
       if (leader === undefined) {
         this.metadata.requestUpdate();
         continue;
@@ -84,17 +87,36 @@ export class Fetcher {
         this.network.wakeWhenConnectable(leader.leader);
         continue;
       }
-      if (this.fetching.has(leader.leader)) continue;
       const list = byNode.get(leader.leader) ?? [];
       byNode.set(leader.leader, list);
-      list.push({
-        topic: p.topic,
-        partition: p.partition,
-        fetchOffset: p.position,
-        // The epoch of the leader the position was validated against (FetchPosition.currentLeader).
-        currentLeaderEpoch: leader.leaderEpoch,
-        lastFetchedEpoch: -1,
-      });
+      list.push({ item, leader });
+    }
+    return byNode;
+  }
+
+  /**
+   * Sends a Fetch to every leader that has fetchable partitions, none in flight, and no reconnect
+   * backoff running (AbstractFetch.prepareFetchRequests: "Skipping fetch for partition {} because
+   * node {} is awaiting reconnect backoff"); the consumer is woken when that backoff ends.
+   */
+  sendFetches(): void {
+    const fetchable = this.subscriptions
+      .assigned()
+      .filter((p) => p.state === 'fetching' && !p.pendingRevocation && !this.subscriptions.hasBuffered(p));
+    const byNode = new Map<number, FetchPartition[]>();
+    for (const [node, parts] of this.byReachableLeader(fetchable, (p) => p.currentLeader)) {
+      if (this.fetching.has(node)) continue;
+      byNode.set(
+        node,
+        parts.map(({ item: p, leader }) => ({
+          topic: p.topic,
+          partition: p.partition,
+          fetchOffset: p.position,
+          // The epoch of the leader the position was validated against (FetchPosition.currentLeader).
+          currentLeaderEpoch: leader.leaderEpoch,
+          lastFetchedEpoch: -1,
+        })),
+      );
     }
     for (const [node, partitions] of byNode) {
       this.fetching.add(node);
@@ -186,23 +208,12 @@ export class Fetcher {
         );
     }
     const now = this.timers.now;
-    const byNode = new Map<number, AssignedPartition[]>();
-    for (const p of this.subscriptions.partitionsNeedingValidation(now)) {
-      const leader = p.currentLeader;
-      if (leader === undefined) {
-        this.metadata.requestUpdate();
-        continue;
-      }
-      if (this.network.isUnavailable(leader.leader)) {
-        // Kafka only tries to connect (NetworkClient.tryConnect) until the node is connectable.
-        this.network.wakeWhenConnectable(leader.leader);
-        continue;
-      }
-      const list = byNode.get(leader.leader) ?? [];
-      byNode.set(leader.leader, list);
-      list.push(p);
-    }
-    for (const [node, parts] of byNode) {
+    const byNode = this.byReachableLeader(
+      this.subscriptions.partitionsNeedingValidation(now),
+      (p) => p.currentLeader,
+    );
+    for (const [node, entries] of byNode) {
+      const parts = entries.map((e) => e.item);
       const requested = parts.map((p) => ({
         p,
         position: p.position,
@@ -301,24 +312,13 @@ export class Fetcher {
    * a leader in reconnect backoff is skipped until it ends (groupListOffsetRequests).
    */
   resetPositions(): void {
-    const byNode = new Map<number, AssignedPartition[]>();
-    for (const p of this.subscriptions.assigned()) {
-      if (p.state !== 'awaiting-reset' || this.listing.has(p.key)) continue;
-      const leader = this.metadata.leaderFor(p.topic, p.partition);
-      if (leader === undefined) {
-        this.metadata.requestUpdate();
-        continue;
-      }
-      if (this.network.isUnavailable(leader.leader)) {
-        this.network.wakeWhenConnectable(leader.leader);
-        continue;
-      }
-      const list = byNode.get(leader.leader) ?? [];
-      byNode.set(leader.leader, list);
-      list.push(p);
-    }
+    const resetting = this.subscriptions
+      .assigned()
+      .filter((p) => p.state === 'awaiting-reset' && !this.listing.has(p.key));
+    const byNode = this.byReachableLeader(resetting, (p) => this.metadata.leaderFor(p.topic, p.partition));
     const timestamp = this.config['auto.offset.reset'] === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
-    for (const [node, parts] of byNode) {
+    for (const [node, entries] of byNode) {
+      const parts = entries.map((e) => e.item);
       for (const p of parts) this.listing.add(p.key);
       const done = () => {
         for (const p of parts) this.listing.delete(p.key);
