@@ -56,16 +56,21 @@ export class KafkaConsumer {
       (message) => ctx.note(message),
     );
     const groupId = config['group.id'];
-    if ('subscribe' in target) {
-      if (groupId === null)
-        throw new Error(
-          'InvalidGroupIdException: To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.',
-        );
-      this.metadata.addTopics(target.subscribe);
+    // subscribe() needs a group; assign() commits through one only if it has a group.id.
+    const topics = 'subscribe' in target ? target.subscribe : null;
+    if (topics !== null && groupId === null)
+      throw new Error(
+        'InvalidGroupIdException: To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.',
+      );
+    if ('assign' in target) {
+      this.metadata.addTopics(target.assign.map((tp) => tp.topic));
+      this.subscriptions.assign(target.assign);
+    } else this.metadata.addTopics(target.subscribe);
+    if (groupId !== null)
       this.coordinator = new ConsumerCoordinator(
         config,
         groupId,
-        target.subscribe,
+        topics,
         this.subscriptions,
         this.metadata,
         this.network,
@@ -73,22 +78,6 @@ export class KafkaConsumer {
         backoff,
         recorder,
       );
-    } else {
-      this.metadata.addTopics(target.assign.map((tp) => tp.topic));
-      this.subscriptions.assign(target.assign);
-      if (groupId !== null)
-        this.coordinator = new ConsumerCoordinator(
-          config,
-          groupId,
-          null,
-          this.subscriptions,
-          this.metadata,
-          this.network,
-          this.timers,
-          backoff,
-          recorder,
-        );
-    }
     const wake = () => this.step();
     this.metadata.onUpdate = wake;
     this.fetcher.onProgress = wake;
