@@ -127,16 +127,8 @@ export class EventQueue<E extends Queueable> {
     for (;;) {
       const first = 4 * i + 1;
       if (first >= n) break;
-      let best = first;
-      let bt = times[first] as number;
-      const end = Math.min(first + 4, n);
-      for (let c = first + 1; c < end; c++) {
-        const ct = times[c] as number;
-        if (ct < bt || (ct === bt && (items[c] as E).seq < (items[best] as E).seq)) {
-          best = c;
-          bt = ct;
-        }
-      }
+      const best = this.leastChild(first, n);
+      const bt = times[best] as number;
       times[i] = bt;
       items[i] = items[best];
       i = best;
@@ -193,16 +185,8 @@ export class EventQueue<E extends Queueable> {
     for (;;) {
       const first = 4 * i + 1;
       if (first >= n) break;
-      let best = first;
-      let bt = times[first] as number;
-      const end = Math.min(first + 4, n);
-      for (let c = first + 1; c < end; c++) {
-        const ct = times[c] as number;
-        if (ct < bt || (ct === bt && (items[c] as E).seq < (items[best] as E).seq)) {
-          best = c;
-          bt = ct;
-        }
-      }
+      const best = this.leastChild(first, n);
+      const bt = times[best] as number;
       if (time < bt || (time === bt && seq < (items[best] as E).seq)) break;
       times[i] = bt;
       items[i] = items[best];
@@ -210,5 +194,22 @@ export class EventQueue<E extends Queueable> {
     }
     times[i] = time;
     items[i] = item;
+  }
+
+  /** The earliest of the (up to four) children starting at `first`, ties by sequence. */
+  private leastChild(first: number, n: number): number {
+    const items = this.items;
+    const times = this.times;
+    let best = first;
+    let bt = times[first] as number;
+    const end = Math.min(first + 4, n);
+    for (let c = first + 1; c < end; c++) {
+      const ct = times[c] as number;
+      if (ct < bt || (ct === bt && (items[c] as E).seq < (items[best] as E).seq)) {
+        best = c;
+        bt = ct;
+      }
+    }
+    return best;
   }
 }
