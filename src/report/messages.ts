@@ -1,3 +1,5 @@
+import { GROUP_REQUESTS } from '../kafka/coordinator/group-coordinator.js';
+
 /**
  * Messages as the report shows them: a one-line summary in Kafka's words and a family for the
  * diagram's colours. Messages reach the report as the trace recorded them (`unknown` payloads), so
@@ -55,16 +57,7 @@ const CONTROL = new Set([
   'ControlledShutdown',
 ]);
 const PRODUCE = new Set(['Produce', 'InitProducerId']);
-const CONSUME = new Set([
-  'FindCoordinator',
-  'JoinGroup',
-  'SyncGroup',
-  'Heartbeat',
-  'LeaveGroup',
-  'OffsetCommit',
-  'OffsetFetch',
-  'ListOffsets',
-]);
+const CONSUME = new Set([...GROUP_REQUESTS, 'FindCoordinator', 'ListOffsets']);
 
 /**
  * The family of a message. A Fetch is replication when a broker sends it (replicaId >= 0) and

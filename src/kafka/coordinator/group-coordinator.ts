@@ -37,7 +37,8 @@ type GroupRequest =
   | OffsetCommitRequest
   | OffsetFetchRequest;
 
-const GROUP_REQUESTS: ReadonlySet<string> = new Set([
+/** The requests a group coordinator answers. */
+export const GROUP_REQUESTS: ReadonlySet<string> = new Set([
   'JoinGroup',
   'SyncGroup',
   'Heartbeat',
