@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileScenario } from '../../src/scenario/compile.js';
-import { ScenarioError } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
+import { compileError } from './helpers.js';
 
 const base = (consumers: string, timeline = '') => `name: t
 description: consumers in scenario files
@@ -11,16 +11,6 @@ topics:
 consumers:
 ${consumers}
 ${timeline === '' ? '' : `timeline:\n${timeline}`}`;
-
-const errorOf = (text: string): string => {
-  try {
-    compileScenario('s.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  throw new Error('no error');
-};
 
 describe('consumers in scenario files', () => {
   it('compile with Kafka config names, assignor class names, commit modes and processing times', () => {
@@ -55,17 +45,17 @@ describe('consumers in scenario files', () => {
   });
 
   it('refuse what KafkaConsumer refuses, with file, line and column', () => {
-    expect(errorOf(base('  - { name: c1, topics: [orders] }'))).toMatch(
+    expect(compileError(base('  - { name: c1, topics: [orders] }'))).toMatch(
       /^s\.yaml:7:\d+: .*you must provide a valid group\.id/,
     );
-    expect(errorOf(base('  - { name: c1, config: { group.id: g } }'))).toMatch(
+    expect(compileError(base('  - { name: c1, config: { group.id: g } }'))).toMatch(
       /needs either topics .* or assign, not neither/,
     );
-    expect(errorOf(base('  - { name: c1, topics: [ordres], config: { group.id: g } }'))).toMatch(
+    expect(compileError(base('  - { name: c1, topics: [ordres], config: { group.id: g } }'))).toMatch(
       /unknown topic 'ordres'/,
     );
     expect(
-      errorOf(
+      compileError(
         base(
           '  - { name: c1, topics: [orders], config: { group.id: g, partition.assignment.strategy: fair } }',
         ),
@@ -74,13 +64,13 @@ describe('consumers in scenario files', () => {
       /Invalid value fair for configuration partition.assignment.strategy: Class fair cannot be found/,
     );
     expect(
-      errorOf(
+      compileError(
         base(
           '  - { name: c1, topics: [orders], config: { group.id: g, session.timeout.ms: 3000, heartbeat.interval.ms: 3000 } }',
         ),
       ),
     ).toMatch(/Heartbeat must be set lower than the session timeout/);
-    expect(errorOf(base('  - { name: c1, assign: [orders-0], commit: after-processing }'))).toMatch(
+    expect(compileError(base('  - { name: c1, assign: [orders-0], commit: after-processing }'))).toMatch(
       /needs a group.id/,
     );
   });
@@ -88,13 +78,13 @@ describe('consumers in scenario files', () => {
   it('subscribe in the timeline: only a subscribed consumer, only known topics', () => {
     const consumers = `  - { name: c1, topics: [orders], config: { group.id: g } }
   - { name: r, assign: [orders-0] }`;
-    expect(errorOf(base(consumers, '  - { at: 5s, subscribe: { consumer: c9, topics: [orders] } }'))).toMatch(
-      /unknown consumer 'c9': consumers are c1, r/,
-    );
-    expect(errorOf(base(consumers, '  - { at: 5s, subscribe: { consumer: r, topics: [orders] } }'))).toMatch(
-      /mutually exclusive/,
-    );
-    expect(errorOf(base(consumers, '  - { at: 5s, subscribe: { consumer: c1, topics: [x] } }'))).toMatch(
+    expect(
+      compileError(base(consumers, '  - { at: 5s, subscribe: { consumer: c9, topics: [orders] } }')),
+    ).toMatch(/unknown consumer 'c9': consumers are c1, r/);
+    expect(
+      compileError(base(consumers, '  - { at: 5s, subscribe: { consumer: r, topics: [orders] } }')),
+    ).toMatch(/mutually exclusive/);
+    expect(compileError(base(consumers, '  - { at: 5s, subscribe: { consumer: c1, topics: [x] } }'))).toMatch(
       /unknown topic 'x'/,
     );
   });

@@ -1,24 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileScenario } from '../../src/scenario/compile.js';
-import { ScenarioError } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
-
-const library = (name: string) =>
-  compileScenario(
-    `scenarios/${name}.yaml`,
-    readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8'),
-  );
-
-const errorOf = (text: string): string => {
-  try {
-    compileScenario('s.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return 'no error';
-};
+import { compileError, library } from './helpers.js';
 
 describe('running a scenario', () => {
   it('runs the follower crash: the ISR shrinks, then the follower rejoins', () => {
@@ -43,32 +25,32 @@ describe('running a scenario', () => {
 describe('compiling a scenario: what Kafka would refuse', () => {
   const head = 'name: d\ndescription: x\nduration: 10s\n';
   it('refuses a replication factor above the broker count, in Kafka’s words', () => {
-    expect(errorOf(`${head}topics:\n  - name: t\n    partitions: 1\n    replication-factor: 4\n`)).toBe(
+    expect(compileError(`${head}topics:\n  - name: t\n    partitions: 1\n    replication-factor: 4\n`)).toBe(
       "s.yaml:5:5: topic 't': Replication factor: 4 larger than available brokers: 3.",
     );
   });
 
   it('refuses acks=2 and decreasing partitions', () => {
-    expect(errorOf(`${head}producers:\n  - name: p\n    topic: t\n    config: { acks: 2 }\n`)).toBe(
+    expect(compileError(`${head}producers:\n  - name: p\n    topic: t\n    config: { acks: 2 }\n`)).toBe(
       's.yaml:7:13: Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1',
     );
     expect(
-      errorOf(
+      compileError(
         `${head}topics:\n  - name: t\n    partitions: 3\n    replication-factor: 1\ntimeline:\n  - at: 1s\n    add-partitions: { topic: t, count: 2 }\n`,
       ),
     ).toBe('s.yaml:10:21: Topic currently has 3 partitions, which is higher than the requested 2.');
   });
 
   it('names unknown processes, topics and partitions', () => {
-    expect(errorOf(`${head}timeline:\n  - at: 1s\n    crash: broker-7\n`)).toBe(
+    expect(compileError(`${head}timeline:\n  - at: 1s\n    crash: broker-7\n`)).toBe(
       's.yaml:6:12: there is no broker-7: the cluster has brokers 1 to 3.',
     );
     expect(
-      errorOf(
+      compileError(
         `${head}topics: [{ name: t, partitions: 2, replication-factor: 1 }]\ntimeline:\n  - at: 1s\n    crash: { leader: t-5 }\n`,
       ),
     ).toBe("s.yaml:7:22: t-5: topic 't' has partitions 0 to 1.");
-    expect(errorOf(`${head}timeline:\n  - at: 20s\n    heal: true\n`)).toBe(
+    expect(compileError(`${head}timeline:\n  - at: 20s\n    heal: true\n`)).toBe(
       "s.yaml:5:9: timeline[0] is at 20s, after the scenario's duration (10s).",
     );
   });

@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileScenario } from '../../src/scenario/compile.js';
-import { ScenarioError } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
-
-const errorOf = (text: string): string => {
-  try {
-    compileScenario('s.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return 'no error';
-};
+import { compileError } from './helpers.js';
 
 const head = 'name: d\ndescription: x\nduration: 60s\ntimeline:\n';
 
@@ -28,28 +18,28 @@ describe('scenario files: backup-zookeeper and restore-zookeeper', () => {
     ]);
     // At the same time, the backup must come first in the file.
     expect(
-      errorOf(`${head}  - at: 2s\n    backup-zookeeper: b1\n  - at: 2s\n    restore-zookeeper: b1\n`),
+      compileError(`${head}  - at: 2s\n    backup-zookeeper: b1\n  - at: 2s\n    restore-zookeeper: b1\n`),
     ).toBe('no error');
   });
 
   it('refuses a restore of an unknown backup, or of one taken after it, at the restore’s line and column', () => {
     expect(
-      errorOf(
+      compileError(
         `${head}  - at: 2s\n    backup-zookeeper: nightly\n  - at: 5s\n    restore-zookeeper: nigthly\n`,
       ),
     ).toBe(
       "s.yaml:8:24: no backup named 'nigthly' (did you mean 'nightly'?): take one earlier in the timeline with backup-zookeeper: nigthly.",
     );
-    expect(errorOf(`${head}  - at: 5s\n    restore-zookeeper: b1\n`)).toBe(
+    expect(compileError(`${head}  - at: 5s\n    restore-zookeeper: b1\n`)).toBe(
       "s.yaml:6:24: no backup named 'b1': take one earlier in the timeline with backup-zookeeper: b1.",
     );
     expect(
-      errorOf(`${head}  - at: 5s\n    restore-zookeeper: b1\n  - at: 9s\n    backup-zookeeper: b1\n`),
+      compileError(`${head}  - at: 5s\n    restore-zookeeper: b1\n  - at: 9s\n    backup-zookeeper: b1\n`),
     ).toBe("s.yaml:6:24: backup 'b1' is taken at 9s, not before this restore at 5s.");
     expect(
-      errorOf(`${head}  - at: 2s\n    restore-zookeeper: b1\n  - at: 2s\n    backup-zookeeper: b1\n`),
+      compileError(`${head}  - at: 2s\n    restore-zookeeper: b1\n  - at: 2s\n    backup-zookeeper: b1\n`),
     ).toBe("s.yaml:6:24: backup 'b1' is taken at 2s, not before this restore at 2s.");
-    expect(errorOf(`${head}  - at: 2s\n    backup-zookeeper: ''\n`)).toMatch(/^s\.yaml:6:/);
+    expect(compileError(`${head}  - at: 2s\n    backup-zookeeper: ''\n`)).toMatch(/^s\.yaml:6:/);
   });
 
   it('tells what a restore rolled back', () => {
