@@ -175,7 +175,7 @@ export interface ModelOptions {
 const IDLE_MESSAGE = /^(Fetch |Fetch \(consumer\) |zk-ping|zk-pong|Heartbeat)|no records/;
 
 const LIFECYCLE = new Set(['start', 'crash', 'restart', 'pause', 'resume']);
-const NETWORK = new Set(['partition', 'heal', 'link', 'hold', 'release']);
+const NETWORK = new Set(['partition', 'heal', 'lift', 'link', 'hold', 'release']);
 
 /**
  * Processes in the order the diagrams show them: ZooKeeper, brokers by id, producers, the other
@@ -430,6 +430,15 @@ export function buildReportModel(run: ScenarioRun, options: ModelOptions = {}): 
         const i = networkRules.indexOf(`hold ${detail}`);
         if (i >= 0) networkRules.splice(i, 1);
         end(`held ${detail}`, r.time);
+      } else if (r.kind === 'lift') {
+        // One partition or isolation ends; the others stay.
+        const i = networkRules.indexOf(detail);
+        if (i >= 0) networkRules.splice(i, 1);
+        for (const key of [...open.keys()])
+          if (key === `partition ${detail}` || (key.startsWith('isolated ') && key.endsWith(` ${detail}`)))
+            end(key, r.time);
+        const isolated = /^isolate (\S+)$/.exec(detail);
+        if (isolated !== null) end(`isolated ${isolated[1]}`, r.time);
       } else if (r.kind === 'heal') {
         networkRules.length = 0;
         for (const key of [...open.keys()])
@@ -439,10 +448,10 @@ export function buildReportModel(run: ScenarioRun, options: ModelOptions = {}): 
       if (r.kind !== 'link') set(networkCell, networkRules.length === 0 ? 'whole' : networkRules.join('; '));
       return {
         time: r.time,
-        kind: r.kind === 'heal' || r.kind === 'release' ? 'recovery' : 'fault',
+        kind: r.kind === 'heal' || r.kind === 'release' || r.kind === 'lift' ? 'recovery' : 'fault',
         process: -1,
         peer: -1,
-        text: `network: ${r.kind === 'heal' ? 'healed, all links open' : `${r.kind} ${detail}`}`,
+        text: `network: ${r.kind === 'heal' ? 'healed, all links open' : r.kind === 'lift' ? `${detail} ended` : `${r.kind} ${detail}`}`,
         notable: !(r.kind === 'link' && r.time === 0),
       };
     }

@@ -8,12 +8,21 @@ import {
   resolveProducerConfig,
 } from '../clients/producer/config.js';
 import type { KeyPattern, ProducerWorkload } from '../clients/producer/workload.js';
+import {
+  DEFAULT_FAULT_COUNT,
+  DEFAULT_LASTS,
+  FAULT_KINDS,
+  type FaultCount,
+  type FaultKind,
+  type FaultSpec,
+  type FaultsFileSpec,
+} from '../faults/spec.js';
 import { KafkaError, planCreatePartitions, planCreateTopic } from '../kafka/admin/index.js';
 import { type BrokerConfig, DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import type { LatencyDistribution } from '../sim/latency.js';
 import { type SimTime, toMillis } from '../sim/time.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { parseScenario, ScenarioError, type SourceMap } from './load.js';
 import type {
   ConsumerFileSpec,
@@ -67,6 +76,8 @@ export type Action =
 export interface TimedAction {
   readonly at: SimTime;
   readonly action: Action;
+  /** A lasting fault is undone this much later (restart, resume, the rule lifted, link reset). */
+  readonly for?: SimTime;
   /** Where the entry is in the file, for messages about it. */
   readonly line: number;
 }
@@ -113,7 +124,11 @@ export interface CompiledScenario {
   readonly producers: readonly CompiledProducer[];
   readonly consumers: readonly CompiledConsumer[];
   readonly timeline: readonly TimedAction[];
+  /** A random mix of faults each seed draws its own schedule from (see src/faults). */
+  readonly faults?: FaultSpec;
   readonly expectations: Expectations;
+  /** The file's text, from which a seed's drawn faults are written out as a timeline. */
+  readonly text: string;
 }
 
 const ACTION_KEYS = [
@@ -141,10 +156,20 @@ const ACTION_KEYS = [
   'assert',
 ] as const;
 
+/** The actions `for` can undo. */
+export const LASTING_ACTIONS: readonly Action['kind'][] = [
+  'crash',
+  'power-loss',
+  'pause',
+  'isolate',
+  'partition',
+  'link',
+];
+
 /** Reads, validates and compiles a scenario file's text. Throws ScenarioError. */
 export function compileScenario(file: string, text: string): CompiledScenario {
   const { scenario, source } = parseScenario(file, text);
-  return new Compiler(scenario, source).compile();
+  return { ...new Compiler(scenario, source).compile(), text };
 }
 
 class Compiler {
@@ -174,7 +199,7 @@ class Compiler {
     return value;
   }
 
-  compile(): CompiledScenario {
+  compile(): Omit<CompiledScenario, 'text'> {
     const s = this.scenario;
     const brokerConfig = { ...(s.cluster?.config ?? {}) };
     const config = { ...DEFAULT_BROKER_CONFIG, ...brokerConfig };
@@ -229,8 +254,62 @@ class Compiler {
       producers,
       consumers,
       timeline: [...timeline].sort((a, b) => a.at - b.at),
+      ...(s.faults === undefined ? {} : { faults: this.faults(s.faults, duration) }),
       expectations: s.expect ?? {},
     };
+  }
+
+  /** The `faults:` section: its window inside the run, its counts and lengths in order. */
+  private faults(f: FaultsFileSpec, duration: SimTime): FaultSpec {
+    const path = ['faults'];
+    if (f.count !== undefined && f.rate !== undefined)
+      this.fail([...path, 'rate'], "give 'count' or 'rate', not both.", true);
+    const from = f.from === undefined ? 0 : this.duration([...path, 'from'], f.from);
+    const until =
+      f.until === undefined
+        ? Math.floor((duration * 2) / 3 / 1000) * 1000
+        : this.duration([...path, 'until'], f.until);
+    if (until > duration)
+      this.fail(
+        [...path, 'until'],
+        `faults end at ${f.until}, after the scenario's duration (${this.scenario.duration}).`,
+      );
+    if (from >= until)
+      this.fail(
+        [...path, 'from'],
+        `faults begin at ${f.from ?? '0s'}, not before they must have ended (until: ${f.until ?? formatDuration(until)}).`,
+      );
+    const lasts =
+      f.lasts === undefined
+        ? DEFAULT_LASTS
+        : {
+            min: this.duration([...path, 'lasts', 'min'], f.lasts.min),
+            max: this.duration([...path, 'lasts', 'max'], f.lasts.max),
+          };
+    if (lasts.min > lasts.max) this.fail([...path, 'lasts', 'min'], 'lasts.min is more than lasts.max.');
+    if (lasts.min <= 0) this.fail([...path, 'lasts', 'min'], 'a fault lasts longer than 0.');
+    if (typeof f.count === 'object' && f.count.min > f.count.max)
+      this.fail([...path, 'count', 'min'], 'count.min is more than count.max.');
+    const count: FaultCount =
+      f.rate !== undefined
+        ? { kind: 'rate', perMinute: f.rate }
+        : f.count === undefined
+          ? DEFAULT_FAULT_COUNT
+          : typeof f.count === 'number'
+            ? { kind: 'range', min: f.count, max: f.count }
+            : { kind: 'range', min: f.count.min, max: f.count.max };
+    const kinds = new Map<FaultKind, number>(
+      f.kinds === undefined
+        ? FAULT_KINDS.map((k) => [k, 1])
+        : Array.isArray(f.kinds)
+          ? (f.kinds as readonly FaultKind[]).map((k) => [k, 1])
+          : (Object.entries(f.kinds) as [FaultKind, number][]),
+    );
+    const brokers = f.brokers ?? Array.from({ length: this.brokers }, (_, i) => i + 1);
+    for (const [i, id] of brokers.entries())
+      if (id < 1 || id > this.brokers)
+        this.fail([...path, 'brokers', i], `there is no broker ${id} (brokers are 1 to ${this.brokers}).`);
+    return { kinds, count, from, until, lasts, swarm: f.swarm ?? true, brokers };
   }
 
   /** CreateTopics as a ZooKeeper-mode broker would judge it (ZkAdminManager), with Kafka's message. */
@@ -629,7 +708,16 @@ class Compiler {
         }
       }
     })();
-    return { at, action, line };
+    if (entry.for === undefined) return { at, action, line };
+    if (!LASTING_ACTIONS.includes(action.kind))
+      this.fail(
+        [...path, 'for'],
+        `'for' undoes a lasting fault (${LASTING_ACTIONS.join(', ')}), not ${action.kind}.`,
+        true,
+      );
+    const lasts = this.duration([...path, 'for'], entry.for);
+    if (lasts <= 0) this.fail([...path, 'for'], `'for' must be longer than 0, not ${entry.for}.`);
+    return { at, action, line, for: lasts };
   }
 }
 

@@ -157,15 +157,19 @@ function explain(error: ErrorObject, data: unknown): { path: string[]; key: bool
       return {
         path,
         key: false,
-        problem: `${where} must have 'at' and exactly one action (${Object.keys(
-          schemaAt('/properties/timeline/items/properties') ?? {},
-        )
-          .filter((k) => k !== 'at')
-          .join(', ')}).`,
+        problem: timelineEntryProblem(where),
       };
     default:
       return { path, key: false, problem: `${where} ${error.message ?? 'is not valid'}.` };
   }
+}
+
+/** What a timeline entry must hold, with the actions it may name. */
+export function timelineEntryProblem(where: string): string {
+  const actions = Object.keys(schemaAt('/properties/timeline/items/properties') ?? {}).filter(
+    (k) => k !== 'at' && k !== 'for',
+  );
+  return `${where} must have 'at' and exactly one action (${actions.join(', ')}), and may have 'for'.`;
 }
 
 /** Ranks schema errors so the most telling one is reported: deepest first, then by kind. */
@@ -210,5 +214,16 @@ export function parseScenario(file: string, text: string): { scenario: ScenarioF
     const { line, column } = source.at(path, key);
     throw new ScenarioError(file, line, column, problem);
   }
+  // An entry may have 'for' besides its action, so the schema's property count cannot say it.
+  const timeline = (data as { timeline?: unknown }).timeline;
+  if (Array.isArray(timeline))
+    timeline.forEach((entry: unknown, i) => {
+      if (entry === null || typeof entry !== 'object') return;
+      const actions = Object.keys(entry).filter((key) => key !== 'at' && key !== 'for');
+      if (actions.length !== 1) {
+        const { line, column } = source.at(['timeline', i], false);
+        throw new ScenarioError(file, line, column, timelineEntryProblem(`timeline[${i}]`));
+      }
+    });
   return { scenario: data as ScenarioFile, source };
 }

@@ -10,6 +10,7 @@ import {
   type StoredPartitionState,
   type ZooKeeperRestore,
 } from '../cluster/cluster.js';
+import { scenarioForSeed } from '../faults/materialize.js';
 import { describeTopics } from '../kafka/admin/index.js';
 import { brokerName } from '../kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
@@ -75,6 +76,9 @@ export interface RunOptions {
  */
 export function runScenario(scenario: CompiledScenario, options: RunOptions = {}): ScenarioRun {
   const seed = options.seed ?? scenario.seed;
+  // A `faults:` section: the seed draws its faults, and the run is of them written out.
+  if (scenario.faults !== undefined)
+    return runScenario(scenarioForSeed(scenario, seed), { ...options, seed });
   const cluster = new Cluster({
     seed,
     brokers: scenario.brokers,
@@ -186,17 +190,31 @@ function apply(
 ): void {
   const { action } = entry;
   const world = cluster.world;
-  const say = (text: string, output?: string) =>
+  const sayAs = (kind: Action['kind'], text: string, output?: string) =>
     timeline.push({
       time: world.now,
       line: entry.line,
-      kind: action.kind,
+      kind,
       text,
       ...(output === undefined ? {} : { output }),
     });
+  const say = (text: string, output?: string) => sayAs(action.kind, text, output);
   const fault = (f: Fault, text: string) => {
     world.inject(f);
     say(text);
+  };
+  /** `for`: the lasting fault is undone that much later, told as its own line. */
+  const undoLater = (kind: Action['kind'], f: Fault, text: string) => {
+    const lasts = entry.for;
+    if (lasts === undefined) return;
+    world.at(
+      world.now + lasts,
+      () => {
+        world.inject(f);
+        sayAs(kind, `${text} (after ${formatDuration(lasts)})`);
+      },
+      kind,
+    );
   };
   switch (action.kind) {
     case 'crash':
@@ -212,6 +230,20 @@ function apply(
         say(`${action.kind}: ${what} has no process now; nothing done`);
         return;
       }
+      const state = world.state(process);
+      const applies =
+        action.kind === 'isolate' ||
+        (action.kind === 'restart'
+          ? state === 'crashed'
+          : action.kind === 'resume'
+            ? state === 'paused'
+            : action.kind === 'pause'
+              ? state === 'up'
+              : state === 'up' || state === 'paused');
+      if (!applies) {
+        say(`${action.kind}: ${displayName(process)} is ${state}; nothing done`);
+        return;
+      }
       const verb = {
         crash: 'crashed',
         'power-loss': 'lost power (unflushed writes are gone)',
@@ -224,14 +256,26 @@ function apply(
         { kind: action.kind, process },
         `${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`,
       );
+      if (action.kind === 'crash' || action.kind === 'power-loss')
+        undoLater('restart', { kind: 'restart', process }, `${displayName(process)} restarted`);
+      else if (action.kind === 'pause')
+        undoLater('resume', { kind: 'resume', process }, `${displayName(process)} resumed`);
+      else if (action.kind === 'isolate')
+        undoLater(
+          'heal',
+          { kind: 'lift', rule: `isolate ${process}` },
+          `${displayName(process)} can reach the network again`,
+        );
       return;
     }
-    case 'partition':
-      fault(
-        { kind: 'partition', groups: action.groups },
-        `network partitioned into ${action.groups.map((g) => `[${g.join(', ')}]`).join(' | ')}`,
-      );
+    case 'partition': {
+      const shown = action.groups.map((g) => `[${g.join(', ')}]`).join(' | ');
+      fault({ kind: 'partition', groups: action.groups }, `network partitioned into ${shown}`);
+      // The rule's name as Network.partition gives it in the trace.
+      const rule = action.groups.map((group) => `[${group.join(' ')}]`).join(' | ');
+      undoLater('heal', { kind: 'lift', rule }, `network partition ${shown} ended`);
       return;
+    }
     case 'heal':
       fault({ kind: 'heal' }, 'network healed');
       return;
@@ -248,6 +292,11 @@ function apply(
           oneWay: action.oneWay,
         },
         `link ${action.from} ${action.oneWay ? '->' : '<->'} ${action.to} changed`,
+      );
+      undoLater(
+        'link',
+        { kind: 'reset-link', from: action.from, to: action.to, oneWay: action.oneWay },
+        `link ${action.from} ${action.oneWay ? '->' : '<->'} ${action.to} back to the network's defaults`,
       );
       return;
     case 'expire-session': {

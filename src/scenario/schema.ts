@@ -1,6 +1,7 @@
 import { CHECK_NAMES } from '../checks/types.js';
 import { DEFAULT_CONSUMER_CONFIG } from '../clients/consumer/config.js';
 import { DEFAULT_PRODUCER_CONFIG } from '../clients/producer/config.js';
+import { FAULT_KINDS } from '../faults/spec.js';
 import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -313,11 +314,82 @@ const timelineAction: Record<string, JsonSchema> = {
 
 const timelineEntry: JsonSchema = {
   type: 'object',
-  properties: { at: duration, ...timelineAction },
+  properties: {
+    at: duration,
+    for: {
+      ...duration,
+      description:
+        'How long a crash, power-loss, pause, isolate, partition or link change lasts: then the process restarts or resumes, the partition or isolation ends, or the link takes the defaults again.',
+    },
+    ...timelineAction,
+  },
   required: ['at'],
   additionalProperties: false,
   minProperties: 2,
-  maxProperties: 2,
+  maxProperties: 3,
+};
+
+const faults: JsonSchema = {
+  description:
+    'A random mix of faults instead of (or besides) a timeline: each seed draws its own schedule from it (kafka-sim check sweeps seeds).',
+  type: 'object',
+  properties: {
+    kinds: {
+      description: 'The kinds to mix (default: every kind that applies), as a list or with relative weights.',
+      oneOf: [
+        { type: 'array', items: { type: 'string', enum: [...FAULT_KINDS] }, minItems: 1, uniqueItems: true },
+        {
+          type: 'object',
+          properties: Object.fromEntries(
+            FAULT_KINDS.map((k) => [k, { type: 'number', exclusiveMinimum: 0 }]),
+          ),
+          additionalProperties: false,
+          minProperties: 1,
+        },
+      ],
+    },
+    count: {
+      description: 'Faults per seed: a number, or a range to draw from (default 1 to 5).',
+      oneOf: [
+        { type: 'integer', minimum: 0 },
+        {
+          type: 'object',
+          properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 } },
+          required: ['min', 'max'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    rate: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Instead of count: the mean number of faults per minute of the window.',
+    },
+    from: { ...duration, description: 'Faults begin at or after this time (default 0s).' },
+    until: {
+      ...duration,
+      description:
+        'Every fault has ended by this time; the rest of the run is the healing period (default: two thirds of the duration).',
+    },
+    lasts: {
+      description: 'How long a crash, pause, partition, isolation or link fault lasts (default 1s to 30s).',
+      type: 'object',
+      properties: { min: duration, max: duration },
+      required: ['min', 'max'],
+      additionalProperties: false,
+    },
+    swarm: {
+      type: 'boolean',
+      description: 'Each seed enables a random subset of the kinds at random weights (default true).',
+    },
+    brokers: {
+      type: 'array',
+      items: { type: 'integer', minimum: 0 },
+      minItems: 1,
+      description: 'The brokers faults may hit (default: all).',
+    },
+  },
+  additionalProperties: false,
 };
 
 const expectations: JsonSchema = {
@@ -360,6 +432,7 @@ export const SCENARIO_SCHEMA: JsonSchema = {
     producers: { type: 'array', items: producer },
     consumers: { type: 'array', items: consumer },
     timeline: { type: 'array', items: timelineEntry },
+    faults,
     expect: expectations,
   },
   required: ['name', 'description', 'duration'],

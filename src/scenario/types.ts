@@ -1,5 +1,6 @@
 import type { ConsumerConfig } from '../clients/consumer/config.js';
 import type { ProducerConfig } from '../clients/producer/config.js';
+import type { FaultsFileSpec } from '../faults/spec.js';
 import type { BrokerConfig, TopicConfig } from '../kafka/config.js';
 
 /** A scenario file as written (after schema validation); see schema.ts for the rules. */
@@ -20,6 +21,7 @@ export interface ScenarioFile {
   readonly producers?: readonly ProducerFileSpec[];
   readonly consumers?: readonly ConsumerFileSpec[];
   readonly timeline?: readonly TimelineEntry[];
+  readonly faults?: FaultsFileSpec;
   readonly expect?: Expectations;
 }
 
@@ -92,8 +94,11 @@ export interface StateAssertion {
   readonly assignment?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** One timeline entry: `at` and exactly one action. */
-export type TimelineEntry = { readonly at: string } & (
+/**
+ * One timeline entry: `at`, exactly one action, and for a fault that lasts (crash, power-loss,
+ * pause, isolate, partition, link) optionally `for`: it is undone that much later.
+ */
+export type TimelineEntry = { readonly at: string; readonly for?: string } & (
   | { readonly crash: TargetSpec }
   | { readonly 'power-loss': TargetSpec }
   | { readonly restart: TargetSpec }

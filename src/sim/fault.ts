@@ -22,6 +22,14 @@ export type Fault =
       readonly settings: LinkSettings;
       readonly oneWay?: boolean;
     }
+  | {
+      readonly kind: 'reset-link';
+      readonly from: string;
+      readonly to: string;
+      readonly oneWay?: boolean;
+    }
+  /** Ends one partition or isolation, named as the trace names it (Network.lift). */
+  | { readonly kind: 'lift'; readonly rule: string }
   | { readonly kind: 'heal' };
 
 /** A short label for traces: the kind and whom it hits. */
@@ -34,7 +42,10 @@ export function describeFault(fault: Fault): string {
     case 'hold':
     case 'release':
     case 'link':
+    case 'reset-link':
       return `${fault.kind} ${fault.from} -> ${fault.to}`;
+    case 'lift':
+      return `lift ${fault.rule}`;
     case 'heal':
       return 'heal';
     default:

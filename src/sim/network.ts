@@ -9,7 +9,7 @@ export interface NetworkKernel {
   links(): Iterable<Link<unknown>>;
   /** A link was cut or held and is now open: its stalled frames move again. */
   unblocked(link: Link<unknown>): void;
-  record(kind: 'partition' | 'heal' | 'link' | 'hold' | 'release', detail: string): void;
+  record(kind: 'partition' | 'heal' | 'lift' | 'link' | 'hold' | 'release', detail: string): void;
 }
 
 export interface LinkSettings {
@@ -20,6 +20,8 @@ export interface LinkSettings {
 
 interface CutRule {
   readonly cuts: (from: number, to: number) => boolean;
+  /** How the trace names it (`isolate broker-2`, `[a b] | [c]`): what `lift` is given. */
+  readonly label: string;
 }
 
 function checkLoss(loss: number): void {
@@ -156,6 +158,44 @@ export class Network {
     if (wasBlocked && !link.blocked) this.kernel.unblocked(link);
   }
 
+  /**
+   * Ends one partition or isolation, named as the trace names it (`isolate broker-2`, or the
+   * groups as `[a b] | [c]`), and keeps the others: a fault that lasts a while ends alone.
+   * Returns false if no such rule is in force.
+   */
+  lift(label: string): boolean {
+    const i = this.rules.findIndex((rule) => rule.label === label);
+    if (i < 0) return false;
+    this.rules.splice(i, 1);
+    const opened: Link<unknown>[] = [];
+    for (const link of this.kernel.links()) {
+      const wasBlocked = link.blocked;
+      link.cut = this.rules.some((rule) => rule.cuts(link.fromIndex, link.toIndex));
+      if (wasBlocked && !link.blocked) opened.push(link);
+    }
+    this.kernel.record('lift', label);
+    for (const link of opened) this.kernel.unblocked(link);
+    return true;
+  }
+
+  /** The link `from` → `to` (and back, unless `oneWay`) takes the network's defaults again. */
+  resetLink(from: string, to: string, options: { oneWay?: boolean } = {}): void {
+    const a = this.kernel.processIndex(from);
+    const b = this.kernel.processIndex(to);
+    for (const [x, y] of options.oneWay
+      ? [[a, b]]
+      : [
+          [a, b],
+          [b, a],
+        ]) {
+      const link = this.kernel.link(x as number, y as number);
+      link.customLatency = false;
+      link.customLoss = false;
+      this.applyDefaults(link);
+    }
+    this.kernel.record('link', `${from} ${options.oneWay ? '->' : '<->'} ${to} back to the defaults`);
+  }
+
   /** Ends every partition and every hold; stalled messages move on in order. */
   heal(): void {
     this.rules = [];
@@ -176,7 +216,8 @@ export class Network {
     return this.kernel.link(f, t).blocked;
   }
 
-  private addRule(rule: CutRule, kind: 'partition', detail: string): void {
+  private addRule(cut: Pick<CutRule, 'cuts'>, kind: 'partition', detail: string): void {
+    const rule = { cuts: cut.cuts, label: detail };
     this.rules.push(rule);
     for (const link of this.kernel.links()) {
       if (!link.cut && rule.cuts(link.fromIndex, link.toIndex)) link.cut = true;

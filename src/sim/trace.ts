@@ -18,6 +18,7 @@ export const TRACE_KINDS = [
   'note',
   'hold',
   'release',
+  'lift',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -60,6 +61,7 @@ const KIND_LEVEL: Record<TraceKind, number> = {
   note: 1,
   hold: 1,
   release: 1,
+  lift: 1,
   deliver: 2,
   drop: 2,
   disconnect: 2,

@@ -363,6 +363,12 @@ export class World<Msg = unknown, Tag = unknown> {
       case 'link':
         net.setLink(fault.from, fault.to, fault.settings, { oneWay: fault.oneWay ?? false });
         break;
+      case 'reset-link':
+        net.resetLink(fault.from, fault.to, { oneWay: fault.oneWay ?? false });
+        break;
+      case 'lift':
+        net.lift(fault.rule);
+        break;
       case 'heal':
         net.heal();
         break;

@@ -48,7 +48,7 @@ expect:
   it('names an unknown key with a did-you-mean, at its line and column', () => {
     const e = errorOf(`${base}timeline:\n  - at: 10s\n    crahs: broker-2\n`);
     expect(e.message).toMatch(
-      /^s\.yaml:6:5: unknown key 'crahs' in timeline\[0\]: did you mean 'crash'\? Allowed: at, crash/,
+      /^s\.yaml:6:5: unknown key 'crahs' in timeline\[0\]: did you mean 'crash'\? Allowed: at, for, crash/,
     );
   });
 

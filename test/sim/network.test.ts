@@ -197,6 +197,45 @@ describe('network: TCP-like connections', () => {
     expect(() => world.network.partition([['a'], ['a']])).toThrow(/two groups/);
   });
 
+  it('lifts one isolation or partition and keeps the others (a fault with `for` ends alone)', () => {
+    const world = new World<Msg>({ seed: 1, trace: 'faults' });
+    for (const name of ['a', 'b', 'c']) world.spawn(name, () => ({ onMessage() {} }));
+    world.network.isolate('a');
+    world.network.partition([['b'], ['c']]);
+    expect(world.network.lift('isolate a')).toBe(true);
+    expect(world.network.isBlocked('a', 'b')).toBe(false);
+    expect(world.network.isBlocked('b', 'c')).toBe(true);
+    expect(world.network.isFaulty).toBe(true);
+    expect(world.network.lift('isolate a')).toBe(false);
+    expect(world.network.lift('[b] | [c]')).toBe(true);
+    expect(world.network.isBlocked('b', 'c')).toBe(false);
+    expect(world.network.isFaulty).toBe(false);
+    expect(world.trace.filter((r) => r.kind === 'lift').map((r) => r.detail)).toEqual([
+      'isolate a',
+      '[b] | [c]',
+    ]);
+  });
+
+  it('delivers what waited behind a lifted isolation, in order', () => {
+    const events: string[] = [];
+    const got = new Map<string, Msg[]>();
+    const world = new World<Msg>({ seed: 1, latency: { kind: 'constant', value: 100 } });
+    world.spawn('rx', recorder(events, got));
+    world.spawn('tx', (ctx) => ({
+      onStart() {
+        ctx.send('rx', 1);
+        ctx.send('rx', 2);
+      },
+      onMessage() {},
+    }));
+    world.network.isolate('rx');
+    world.network.isolate('tx');
+    world.at(3_000, () => world.network.lift('isolate rx'));
+    world.at(5_000, () => world.network.lift('isolate tx'));
+    world.runUntilQuiescent();
+    expect(events).toEqual(['5000 rx <- tx 1', '5000 rx <- tx 2']);
+  });
+
   it('tells both ends when a peer crashes, after what it sent has arrived, and refuses what is sent to it', () => {
     const events: string[] = [];
     const world = new World<Msg>({ seed: 1, latency: { kind: 'constant', value: 100 } });

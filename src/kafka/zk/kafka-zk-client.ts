@@ -1,4 +1,13 @@
-import type { FailureCode, Stat, ZkClient, ZkOp } from '../../zk/index.js';
+import type {
+  ChildrenCallback,
+  DataCallback,
+  FailureCode,
+  MultiCallback,
+  Stat,
+  VoidCallback,
+  ZkClient,
+  ZkOp,
+} from '../../zk/index.js';
 import {
   BROKER_IDS_PATH,
   BROKER_TOPICS_PATH,
@@ -53,13 +62,24 @@ export class KafkaZkClient {
     for (const retry of waiting) retry();
   }
 
-  /** Runs `attempt` now, and again after each reconnect while it fails with CONNECTIONLOSS. */
-  private retrying<T>(attempt: (done: Done<T>) => void, done: Done<T>): void {
-    attempt((result) => {
-      if (!result.ok && result.code === 'CONNECTIONLOSS')
-        this.waitingForConnection.push(() => this.retrying(attempt, done));
-      else done(result);
+  /**
+   * Sends `request` now, and again after each reconnect while its outcome is CONNECTIONLOSS
+   * (KafkaZkClient.retryRequestsUntilConnected): every read and write Kafka makes goes this way,
+   * so a connection lost under a request never loses the request's answer or its watch.
+   */
+  untilConnected<O extends object>(
+    request: (reply: (outcome: O) => void) => void,
+    done: (outcome: O) => void,
+  ): void {
+    request((outcome) => {
+      if ('code' in outcome && outcome.code === 'CONNECTIONLOSS')
+        this.waitingForConnection.push(() => this.untilConnected(request, done));
+      else done(outcome);
     });
+  }
+
+  private retrying<T>(attempt: (done: Done<T>) => void, done: Done<T>): void {
+    this.untilConnected(attempt, done);
   }
 
   /** Creates each path (and its parents) as a persistent node with no data, if missing. */
@@ -226,6 +246,12 @@ export class KafkaZkClient {
               return;
             }
             this.zk.exists(brokerPath(id), { watch: false }, (s: { code: string; stat?: Stat }) => {
+              // A lost connection fails the whole read (and it is sent again): a broker must not
+              // go missing from the answer because its znode could not be read.
+              if (s.code === 'CONNECTIONLOSS') {
+                d({ ok: false, code: 'CONNECTIONLOSS' });
+                return;
+              }
               if (s.code === 'OK' && s.stat !== undefined) brokers.set(id, s.stat.czxid);
               next(i + 1);
             });
@@ -335,24 +361,35 @@ export class ControllerZk {
     return this.kafkaZk.zk;
   }
 
+  /** Every request sent again after a reconnect if the connection is lost under it. */
+  private retry<O extends object>(
+    request: (reply: (outcome: O) => void) => void,
+    done: (outcome: O) => void,
+  ): void {
+    this.kafkaZk.untilConnected(request, done);
+  }
+
   /** Topic names, watching `/brokers/topics` for new ones. */
   getTopics(done: (topics: string[] | undefined) => void): void {
-    this.zk.getChildren(BROKER_TOPICS_PATH, { watch: true }, (o) =>
-      done(o.code === 'OK' ? [...o.children] : undefined),
+    this.retry(
+      (reply: ChildrenCallback) => this.zk.getChildren(BROKER_TOPICS_PATH, { watch: true }, reply),
+      (o) => done(o.code === 'OK' ? [...o.children] : undefined),
     );
   }
 
   /** A topic's assignment, watching it for added partitions. */
   getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
-    this.zk.getData(topicPath(topic), { watch: true }, (o) =>
-      done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
+    this.retry(
+      (reply: DataCallback) => this.zk.getData(topicPath(topic), { watch: true }, reply),
+      (o) => done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
     );
   }
 
   /** A topic's config overrides (`/config/topics/<t>`), {} if none. */
   getTopicConfig(topic: string, done: (config: Record<string, string>) => void): void {
-    this.zk.getData(topicConfigPath(topic), { watch: false }, (o) =>
-      done(o.code === 'OK' && o.data !== null ? decodeTopicConfig(o.data) : {}),
+    this.retry(
+      (reply: DataCallback) => this.zk.getData(topicConfigPath(topic), { watch: false }, reply),
+      (o) => done(o.code === 'OK' && o.data !== null ? decodeTopicConfig(o.data) : {}),
     );
   }
 
@@ -361,12 +398,14 @@ export class ControllerZk {
     partition: number,
     done: (state: StoredPartitionState | undefined) => void,
   ): void {
-    this.zk.getData(partitionStatePath(topic, partition), { watch: false }, (o) =>
-      done(
-        o.code === 'OK' && o.data !== null
-          ? { state: decodePartitionState(o.data), zkVersion: o.stat.version }
-          : undefined,
-      ),
+    this.retry(
+      (reply: DataCallback) => this.zk.getData(partitionStatePath(topic, partition), { watch: false }, reply),
+      (o) =>
+        done(
+          o.code === 'OK' && o.data !== null
+            ? { state: decodePartitionState(o.data), zkVersion: o.stat.version }
+            : undefined,
+        ),
     );
   }
 
@@ -419,8 +458,9 @@ export class ControllerZk {
 
   /** ISR change notifications (below IBP 2.7-IV2), watching `/isr_change_notification`. */
   getIsrChangeNotifications(done: (children: string[]) => void): void {
-    this.zk.getChildren(ISR_CHANGE_NOTIFICATION_PATH, { watch: true }, (o) =>
-      done(o.code === 'OK' ? [...o.children] : []),
+    this.retry(
+      (reply: ChildrenCallback) => this.zk.getChildren(ISR_CHANGE_NOTIFICATION_PATH, { watch: true }, reply),
+      (o) => done(o.code === 'OK' ? [...o.children] : []),
     );
   }
 
@@ -429,12 +469,15 @@ export class ControllerZk {
     child: string,
     done: (partitions: { topic: string; partition: number }[]) => void,
   ): void {
-    this.zk.getData(`${ISR_CHANGE_NOTIFICATION_PATH}/${child}`, { watch: false }, (o) =>
-      done(
-        o.code === 'OK' && o.data !== null
-          ? (JSON.parse(o.data) as { partitions: { topic: string; partition: number }[] }).partitions
-          : [],
-      ),
+    this.retry(
+      (reply: DataCallback) =>
+        this.zk.getData(`${ISR_CHANGE_NOTIFICATION_PATH}/${child}`, { watch: false }, reply),
+      (o) =>
+        done(
+          o.code === 'OK' && o.data !== null
+            ? (JSON.parse(o.data) as { partitions: { topic: string; partition: number }[] }).partitions
+            : [],
+        ),
     );
   }
 
@@ -448,8 +491,9 @@ export class ControllerZk {
 
   /** Topics queued for deletion, watching `/admin/delete_topics`. */
   getTopicsToDelete(done: (topics: string[]) => void): void {
-    this.zk.getChildren(DELETE_TOPICS_PATH, { watch: true }, (o) =>
-      done(o.code === 'OK' ? [...o.children] : []),
+    this.retry(
+      (reply: ChildrenCallback) => this.zk.getChildren(DELETE_TOPICS_PATH, { watch: true }, reply),
+      (o) => done(o.code === 'OK' ? [...o.children] : []),
     );
   }
 
@@ -462,7 +506,15 @@ export class ControllerZk {
       topicConfigPath(topic),
       `${DELETE_TOPICS_PATH}/${topic}`,
     ];
-    inSequence(paths, (path, next) => this.zk.delete(path, -1, () => next()), done);
+    inSequence(
+      paths,
+      (path, next) =>
+        this.retry(
+          (reply: VoidCallback) => this.zk.delete(path, -1, reply),
+          () => next(),
+        ),
+      done,
+    );
   }
 
   /** Rewrites a topic's assignment (reassignment phases U and B6), fenced by the controller epoch. */
@@ -485,8 +537,9 @@ export class ControllerZk {
     epochZkVersion: number,
     done: (result: { code: FencedWriteResult; version?: number }) => void,
   ): void {
-    this.zk.multi(
-      [{ type: 'check', path: CONTROLLER_EPOCH_PATH, version: epochZkVersion }, op],
+    this.retry(
+      (reply: MultiCallback) =>
+        this.zk.multi([{ type: 'check', path: CONTROLLER_EPOCH_PATH, version: epochZkVersion }, op], reply),
       (outcome) => {
         const [check, result] = outcome.results ?? [];
         if (outcome.code === 'OK') {

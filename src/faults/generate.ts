@@ -1,0 +1,166 @@
+import { formatDuration, parseDuration } from '../scenario/duration.js';
+import type { TimelineEntry } from '../scenario/types.js';
+import { Rng } from '../sim/rng.js';
+import type { SimTime } from '../sim/time.js';
+import type { FaultKind, FaultSpec } from './spec.js';
+
+/** What the generator may aim at: the scenario's processes and the partitions it starts with. */
+export interface FaultTargets {
+  readonly brokers: readonly string[];
+  readonly zookeepers: readonly string[];
+  readonly producers: readonly string[];
+  readonly consumers: readonly string[];
+  /** `<topic>-<partition>` of the topics the scenario creates at the start. */
+  readonly partitions: readonly string[];
+}
+
+/** A drawn fault: the timeline entry it becomes, and its kind (for shrinking and reports). */
+export interface DrawnFault {
+  readonly kind: FaultKind;
+  readonly entry: TimelineEntry;
+}
+
+const MS = 1_000;
+/** A `restart` is a bounce: the broker is back within this (FoundationDB's "reboot"). */
+const BOUNCE = { min: 100 * MS, max: 3_000 * MS };
+
+/** The kinds that can hit something in this scenario. */
+export function applicableKinds(spec: FaultSpec, targets: FaultTargets): FaultKind[] {
+  const processes = targets.brokers.length + targets.zookeepers.length;
+  return [...spec.kinds.keys()].filter((kind) => {
+    switch (kind) {
+      case 'crash-consumer':
+        return targets.consumers.length > 0;
+      case 'kill-leader':
+        return targets.partitions.length > 0;
+      case 'partition':
+      case 'latency':
+      case 'loss':
+        return processes >= 2;
+      default:
+        return targets.brokers.length > 0;
+    }
+  });
+}
+
+/**
+ * Draws the faults of one seed from the `faults:` section, swarm style (Groce et al., "Swarm
+ * Testing", as FoundationDB's simulator mixes its faults): the seed first enables a random subset
+ * of the kinds at random weights, so that a seed may hammer one kind or a rare pair; then it draws
+ * how many faults, and for each a kind, a start in the window, a length that ends inside the
+ * window, and a target. Every draw comes from the seed's own `faults` stream, so the world's dice
+ * are the same with or without faults. Times are whole milliseconds.
+ */
+export function drawFaults(spec: FaultSpec, targets: FaultTargets, seed: number): DrawnFault[] {
+  const rng = new Rng(seed).fork('faults');
+  let kinds = applicableKinds(spec, targets);
+  if (kinds.length === 0) return [];
+  const weights = new Map<FaultKind, number>();
+  if (spec.swarm) {
+    let enabled = kinds.filter(() => rng.chance(0.5));
+    if (enabled.length === 0) enabled = [rng.pick(kinds)];
+    kinds = enabled;
+    for (const kind of kinds) weights.set(kind, (spec.kinds.get(kind) ?? 1) * rng.floatBetween(0.1, 1));
+  } else for (const kind of kinds) weights.set(kind, spec.kinds.get(kind) ?? 1);
+  const count = drawCount(spec, rng);
+  const faults: DrawnFault[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = pickWeighted(kinds, weights, rng);
+    faults.push(drawOne(kind, spec, targets, rng));
+  }
+  return faults.sort((a, b) => startOf(a) - startOf(b));
+}
+
+function drawCount(spec: FaultSpec, rng: Rng): number {
+  if (spec.count.kind === 'range') return rng.intBetween(spec.count.min, spec.count.max);
+  // A Poisson draw with the window's mean (Knuth's method; the means here are small).
+  const mean = (spec.count.perMinute * (spec.until - spec.from)) / 60_000_000;
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng.next(); p > limit; p *= rng.next()) k++;
+  return k;
+}
+
+function pickWeighted(kinds: readonly FaultKind[], weights: ReadonlyMap<FaultKind, number>, rng: Rng) {
+  const total = kinds.reduce((sum, kind) => sum + (weights.get(kind) ?? 0), 0);
+  let x = rng.next() * total;
+  for (const kind of kinds) {
+    x -= weights.get(kind) ?? 0;
+    if (x < 0) return kind;
+  }
+  return kinds[kinds.length - 1] as FaultKind;
+}
+
+/** Whole milliseconds in [min, max]. */
+function msBetween(rng: Rng, min: SimTime, max: SimTime): SimTime {
+  return rng.intBetween(Math.ceil(min / MS), Math.floor(max / MS)) * MS;
+}
+
+function drawOne(kind: FaultKind, spec: FaultSpec, targets: FaultTargets, rng: Rng): DrawnFault {
+  const lasting = kind !== 'expire-session';
+  const range = kind === 'restart' ? BOUNCE : spec.lasts;
+  const shortest = lasting ? Math.min(range.min, spec.until - spec.from) : 0;
+  const at = msBetween(rng, spec.from, spec.until - shortest);
+  const lasts = lasting ? msBetween(rng, shortest, Math.min(range.max, spec.until - at)) : 0;
+  const timing = { at: formatDuration(at), ...(lasting ? { for: formatDuration(lasts) } : {}) };
+  const broker = () => rng.pick(targets.brokers);
+  const entry = ((): TimelineEntry => {
+    switch (kind) {
+      case 'crash':
+      case 'restart':
+        return { ...timing, crash: broker() };
+      case 'power-loss':
+        return { ...timing, 'power-loss': broker() };
+      case 'pause':
+        return { ...timing, pause: broker() };
+      case 'isolate':
+        return { ...timing, isolate: broker() };
+      case 'expire-session':
+        return { ...timing, 'expire-session': broker() };
+      case 'kill-controller':
+        return { ...timing, crash: 'controller' };
+      case 'kill-leader':
+        return { ...timing, crash: { leader: rng.pick(targets.partitions) } };
+      case 'crash-consumer':
+        return { ...timing, crash: rng.pick(targets.consumers) };
+      case 'partition': {
+        // Servers split in two; each client goes with one side or, in no group, reaches both.
+        const servers = rng.shuffled([...targets.brokers, ...targets.zookeepers]);
+        const cut = rng.intBetween(1, servers.length - 1);
+        const sides = [servers.slice(0, cut), servers.slice(cut)];
+        for (const client of [...targets.producers, ...targets.consumers])
+          if (rng.chance(0.5)) sides[rng.below(2)]?.push(client);
+        return { ...timing, partition: sides.map((side) => side.slice().sort()) };
+      }
+      case 'latency':
+      case 'loss': {
+        const [from, to] = linkEnds(targets, rng);
+        if (kind === 'loss')
+          return { ...timing, link: { from, to, loss: Math.round(rng.floatBetween(0.05, 0.5) * 100) / 100 } };
+        // A spike from 20 ms to 10 s, drawn evenly on a log scale.
+        const low = Math.round(20 * 500 ** rng.next());
+        return {
+          ...timing,
+          link: {
+            from,
+            to,
+            latency: { distribution: 'uniform', min: `${low}ms`, max: `${2 * low}ms` },
+          },
+        };
+      }
+    }
+  })();
+  return { kind, entry };
+}
+
+/** Two ends of a link: two servers, or a client and a broker. */
+function linkEnds(targets: FaultTargets, rng: Rng): [string, string] {
+  const clients = [...targets.producers, ...targets.consumers];
+  if (clients.length > 0 && rng.chance(0.3)) return [rng.pick(clients), rng.pick(targets.brokers)];
+  const servers = rng.shuffled([...targets.brokers, ...targets.zookeepers]);
+  return [servers[0] as string, servers[1] as string];
+}
+
+function startOf(fault: DrawnFault): SimTime {
+  return parseDuration(fault.entry.at) ?? 0;
+}
