@@ -145,5 +145,7 @@ describe('kafka-sim list', () => {
     expect(result.stdout).toMatch(
       /^follower-crash +A follower crashes while a producer writes with acks=all, and comes back\.$/m,
     );
+    expect(result.stdout).toMatch(/^safe +The configuration that promises not to lose/m);
+    expect(result.stdout).toMatch(/sweep one with: kafka-sim check scenarios\/sweeps\/<name>\.yaml/);
   });
 });

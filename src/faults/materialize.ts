@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { brokerName } from '../kafka/broker/io.js';
 import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
@@ -37,9 +37,18 @@ export function materialize(
   scenario: CompiledScenario,
   seed: number,
   faults: readonly TimelineEntry[],
-  edits: WorkloadEdits = {},
+  options: {
+    readonly edits?: WorkloadEdits;
+    /** A comment at the top of the file. */
+    readonly header?: string;
+    /** The comment above the first fault. */
+    readonly faultsComment?: string;
+  } = {},
 ): string {
+  const edits = options.edits ?? {};
   const doc = parseDocument(scenario.text);
+  if (options.header !== undefined)
+    doc.commentBefore = doc.commentBefore ? `${options.header}\n${doc.commentBefore}` : options.header;
   doc.delete('faults');
   doc.set('seed', seed);
   const removed = new Set(edits.removeClients ?? []);
@@ -64,7 +73,14 @@ export function materialize(
     seq.items = seq.items.filter((item) => !(isMap(item) && namesAny(item.toJSON(), removed)));
   for (const [i, fault] of faults.entries()) {
     const node = doc.createNode(fault);
-    if (i === 0) node.commentBefore = ` drawn from the faults: section for seed ${seed}`;
+    // Lists on one line: `partition: [[broker-1], [broker-2, broker-3]]`.
+    visit(node, {
+      Seq(_, seq) {
+        seq.flow = true;
+      },
+    });
+    if (i === 0)
+      node.commentBefore = options.faultsComment ?? ` drawn from the faults: section for seed ${seed}`;
     seq.items.push(node);
   }
   for (const [i, entry] of healing(scenario).entries()) {

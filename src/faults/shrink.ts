@@ -1,4 +1,9 @@
-import type { CompiledScenario } from '../scenario/compile.js';
+import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
+import { formatDuration, parseDuration } from '../scenario/duration.js';
+import { runScenario } from '../scenario/run.js';
+import type { TimelineEntry } from '../scenario/types.js';
+import { drawFaults } from './generate.js';
+import { faultTargets, materialize, type WorkloadEdits } from './materialize.js';
 
 /** A failing run reduced to a small scenario with an explicit timeline that replays it exactly. */
 export interface Counterexample {
@@ -11,26 +16,139 @@ export interface Counterexample {
   readonly yaml: string;
   /** Faults left in the shrunk timeline. */
   readonly faults: number;
+  /** Faults the seed drew before shrinking. */
+  readonly drawnFaults: number;
   /** The shrunk scenario's trace hash at `seed`: what `kafka-sim run` of the file prints. */
   readonly traceHash: string;
+  /** The first violation of `check` in the shrunk run, as the checker words it. */
+  readonly violation: string;
   /** Runs spent shrinking. */
   readonly runs: number;
 }
 
 export interface ShrinkOptions {
-  /** Stop trying smaller candidates after this many runs (the best so far is returned). */
+  /** Stop trying smaller candidates after this many runs (the smallest failing one so far wins). */
   readonly maxRuns?: number;
 }
 
+/** One candidate: the faults left and the workload changes. */
+interface Candidate {
+  readonly faults: readonly TimelineEntry[];
+  readonly edits: WorkloadEdits;
+}
+
+/** Whether `check` fails in `run`: its outcome not as expected (`assertions`: one failed). */
+export function failsCheck(run: ReturnType<typeof runScenario>, check: string): boolean {
+  if (check === 'assertions') return run.assertions.some((a) => !a.passed);
+  return run.checks.some((c) => c.result.name === check && !c.met);
+}
+
 /**
- * Shrinks the failure of `check` at `seed` (work in progress this session: the real shrinker
- * replaces this body).
+ * Shrinks the failure of `check` at `seed` of a `faults:` scenario to a small scenario that still
+ * fails it, in the spirit of delta debugging (Zeller) on the schedule's own structure: drop faults
+ * (halves first, then one at a time), end the remaining ones sooner (halve each `for`), then make
+ * the workload smaller (halve each producer's record count, leave clients out), and again while
+ * anything got smaller. Each candidate is written out and compiled as the counterexample file will
+ * be, so the result replays exactly. Undefined when the seed does not fail `check` at all.
  */
 export function shrinkFailure(
-  _scenario: CompiledScenario,
-  _seed: number,
-  _check: string,
-  _options: ShrinkOptions = {},
+  scenario: CompiledScenario,
+  seed: number,
+  check: string,
+  options: ShrinkOptions = {},
 ): Counterexample | undefined {
-  return undefined;
+  const maxRuns = options.maxRuns ?? 300;
+  const drawn =
+    scenario.faults === undefined
+      ? []
+      : drawFaults(scenario.faults, faultTargets(scenario), seed).map((f) => f.entry);
+  let runs = 0;
+  const attempt = (candidate: Candidate) => {
+    runs++;
+    const text = materialize(scenario, seed, candidate.faults, { edits: candidate.edits });
+    const run = runScenario(compileScenario(scenario.file, text), { seed, trace: 'off' });
+    return failsCheck(run, check) ? run : undefined;
+  };
+  let best: Candidate = { faults: drawn, edits: {} };
+  if (attempt(best) === undefined) return undefined;
+  const tryCandidate = (candidate: Candidate): boolean => {
+    if (runs >= maxRuns) return false;
+    if (attempt(candidate) === undefined) return false;
+    best = candidate;
+    return true;
+  };
+  for (let progress = true; progress && runs < maxRuns; ) {
+    progress = false;
+    // Drop faults: chunks of half, a quarter, ..., then single ones, from the last.
+    for (let size = Math.max(1, Math.floor(best.faults.length / 2)); size >= 1; size = Math.floor(size / 2)) {
+      for (let start = best.faults.length - size; start >= 0; start -= size) {
+        const faults = [...best.faults.slice(0, start), ...best.faults.slice(start + size)];
+        if (tryCandidate({ ...best, faults })) progress = true;
+      }
+      if (size === 1) break;
+    }
+    // End faults sooner: halve each `for` down to a second.
+    for (let i = 0; i < best.faults.length; i++) {
+      const fault = best.faults[i] as TimelineEntry;
+      const lasts = fault.for === undefined ? undefined : parseDuration(fault.for);
+      if (lasts === undefined || lasts < 2_000_000) continue;
+      const shorter = { ...fault, for: formatDuration(Math.floor(lasts / 2_000_000) * 1_000_000) };
+      const faults = best.faults.map((f, j) => (j === i ? shorter : f));
+      if (tryCandidate({ ...best, faults })) progress = true;
+    }
+    // A smaller workload: fewer records per producer, then fewer clients.
+    for (const producer of scenario.producers) {
+      const count = best.edits.producerCounts?.[producer.name] ?? producer.workload.count;
+      if (count === undefined || count < 20) continue;
+      const producerCounts = { ...best.edits.producerCounts, [producer.name]: Math.floor(count / 2) };
+      if (tryCandidate({ ...best, edits: { ...best.edits, producerCounts } })) progress = true;
+    }
+    for (const client of [...scenario.consumers, ...scenario.producers].map((c) => c.name)) {
+      const removed = best.edits.removeClients ?? [];
+      if (removed.includes(client)) continue;
+      const faults = best.faults.flatMap((f) => withoutClient(f, client));
+      if (tryCandidate({ faults, edits: { ...best.edits, removeClients: [...removed, client] } }))
+        progress = true;
+    }
+  }
+  const removed = best.edits.removeClients ?? [];
+  const header = [
+    ` counterexample: ${check} fails at seed ${seed} of ${scenario.file}.`,
+    ` Shrunk from ${drawn.length} fault(s) to ${best.faults.length} in ${runs} runs${removed.length > 0 ? `, without ${removed.join(', ')}` : ''}.`,
+  ].join('\n');
+  const yaml = materialize(scenario, seed, best.faults, {
+    edits: best.edits,
+    header,
+    faultsComment: ` the faults left of seed ${seed}'s draw, after shrinking`,
+  });
+  // The file itself, compiled and run as `kafka-sim run` will: the counterexample is what it does.
+  const run = runScenario(compileScenario(scenario.file, yaml), { seed, trace: 'off' });
+  runs++;
+  if (!failsCheck(run, check)) return undefined;
+  const violation =
+    check === 'assertions'
+      ? (run.assertions.find((a) => !a.passed)?.text ?? '')
+      : (run.checks.find((c) => c.result.name === check)?.result.violations[0]?.message ?? '');
+  return {
+    scenario: scenario.name,
+    seed,
+    check,
+    yaml,
+    faults: best.faults.length,
+    drawnFaults: drawn.length,
+    traceHash: run.traceHash,
+    violation,
+    runs,
+  };
+}
+
+/** The fault without `client`: out of a partition's groups; a fault aimed at it is dropped. */
+function withoutClient(fault: TimelineEntry, client: string): TimelineEntry[] {
+  if ('partition' in fault) {
+    const groups = fault.partition.map((g) => g.filter((name) => name !== client));
+    return [{ ...fault, partition: groups }];
+  }
+  if ('crash' in fault && fault.crash === client) return [];
+  if ('link' in fault && (fault.link.from === client || fault.link.to === client)) return [];
+  return [fault];
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { shrinkFailure } from '../../src/faults/shrink.js';
+import { compileScenario } from '../../src/scenario/compile.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { library } from '../scenario/helpers.js';
+
+// Seeds found by sweeping each unsafe configuration (kafka-sim check scenarios/sweeps/<name>.yaml).
+const UNSAFE: readonly [name: string, seed: number, check: string][] = [
+  ['acks-1', 3, 'lost-write'],
+  ['unclean-election', 22, 'lost-write'],
+  ['high-watermark-truncation', 4, 'lost-write'],
+  ['non-idempotent-producer', 1, 'reorder'],
+  ['commit-before-processing', 3, 'poll-skip'],
+];
+
+describe('shrinkFailure', () => {
+  it.each(UNSAFE)(
+    'shrinks sweeps/%s seed %i (%s) to at most 3 faults that replay to the same violation',
+    (name, seed, check) => {
+      const scenario = library(`sweeps/${name}`);
+      const original = runScenario(scenario, { seed, trace: 'off' });
+      expect(original.checks.find((c) => c.result.name === check)?.met).toBe(false);
+      const counterexample = shrinkFailure(scenario, seed, check);
+      expect(counterexample).toBeDefined();
+      if (counterexample === undefined) return;
+      expect(counterexample.faults).toBeLessThanOrEqual(3);
+      expect(counterexample.faults).toBeLessThanOrEqual(counterexample.drawnFaults);
+      expect(counterexample.yaml).not.toMatch(/^faults:/m);
+      expect(counterexample.yaml).toMatch(new RegExp(`^seed: ${seed}$`, 'm'));
+      // The file alone, as `kafka-sim run` reads it: the same run, the same violation.
+      const replay = runScenario(compileScenario('counterexample.yaml', counterexample.yaml));
+      expect(replay.traceHash).toBe(counterexample.traceHash);
+      const failing = replay.checks.find((c) => c.result.name === check);
+      expect(failing?.met).toBe(false);
+      expect(failing?.result.violations[0]?.message).toBe(counterexample.violation);
+    },
+    120_000,
+  );
+
+  it('finds nothing to shrink where the check holds', () => {
+    expect(shrinkFailure(library('sweeps/safe'), 1, 'lost-write')).toBeUndefined();
+  });
+});
