@@ -22,11 +22,14 @@ export type Task =
   | { readonly kind: 'seeds'; readonly scenario: number; readonly seeds: readonly number[] }
   | { readonly kind: 'shrink'; readonly scenario: number; readonly seed: number; readonly check: string };
 
+/** What the summary needs of a counterexample (the worker sends only this). */
+export type ShrunkExample = Pick<Counterexample, 'yaml' | 'faults' | 'traceHash' | 'runs'>;
+
 export interface ShrinkOutcome {
   readonly scenario: number;
   readonly seed: number;
   readonly check: string;
-  readonly counterexample?: Counterexample;
+  readonly counterexample?: ShrunkExample;
   /** The shrinker threw: its message. */
   readonly error?: string;
 }

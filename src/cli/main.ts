@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { CheckCommandOptions } from './check-options.js';
 import { packageInfo } from './package-info.js';
 
 /** Exit codes: 0 all held, 1 a check failed, 2 bad input. */
@@ -39,6 +40,28 @@ export function buildProgram(): Command {
         exitCode = runCommand(file, options, processOutput());
       },
     );
+  program
+    .command('check')
+    .description('run scenarios over many seeds in worker threads; sum up per checker, shrink what fails')
+    .argument('<scenario...>', 'scenario files (YAML)')
+    .option('--seeds <A..B>', 'the seeds A to B, inclusive')
+    .option('--count <n>', 'the seeds 1 to n (default: 100)')
+    .option('--workers <k>', 'worker threads (default: the available parallelism)')
+    .option('--shard <i/n>', 'only the i-th of n interleaved slices of the seeds (for CI jobs)')
+    .option('--junit <file>', 'write a JUnit XML report: a testsuite per scenario, a testcase per checker')
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--fail-fast', 'stop at the first failing seed')
+    .option('--time-budget <duration>', 'start no new seed after this much wall time (30s, 5m, 1h)')
+    .option('--report-dir <dir>', 'write counterexamples to <dir>/<scenario>/ (default: reports)')
+    .option('--no-shrink', 'do not shrink failures into counterexamples')
+    .action(async (files: string[], options: CheckCommandOptions) => {
+      // Loaded on demand, so that --help stays fast.
+      const { checkCommand } = await import('./check-command.js');
+      exitCode = await checkCommand(files, options, {
+        ...processOutput(),
+        ...(process.stderr.isTTY ? { progress: process.stderr } : {}),
+      });
+    });
   program
     .command('list')
     .description('list the scenario library, one line per scenario')

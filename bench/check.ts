@@ -1,0 +1,114 @@
+/**
+ * How `kafka-sim check` scales with worker threads: the same sweep (the default teaching scenario
+ * over 40 seeds) with --workers 1 and --workers 2, in turn, in this process, through the command's
+ * own function. Seeds per second are counted from the first seed handed out to the last answer
+ * (worker start-up included: each worker compiles the scenario and warms its JIT), and over the
+ * whole command (reading, compiling, starting and stopping the workers). The ratio is 2 workers over
+ * 1; the sweeps must agree seed for seed (their sweep hashes and failing seeds), or the bench fails.
+ *
+ *   npm run bench:check                   human-readable
+ *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, ...}
+ *   npm run bench:check -- --count 100    more seeds
+ *   npm run bench:check -- --rounds 5     more rounds (the median is reported)
+ *   npm run bench:check -- path/to.yaml   another scenario
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { checkCommand } from '../src/cli/check-command.js';
+import { type CheckSummary, withoutTiming } from '../src/report/check-summary.js';
+
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const file =
+  process.argv.find((a) => a.endsWith('.yaml')) ??
+  fileURLToPath(new URL('../../scenarios/follower-crash.yaml', import.meta.url));
+const count = Number(argValue('--count') ?? 40);
+const rounds = Number(argValue('--rounds') ?? 3);
+
+const median = (values: number[]): number => {
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+/** One sweep through checkCommand; its summary and wall time. */
+async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; exit: number }> {
+  let out = '';
+  let err = '';
+  const start = performance.now();
+  const exit = await checkCommand(
+    [file],
+    { count: String(count), workers: String(workers), json: true, shrink: false },
+    {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      isTTY: false,
+      noColor: true,
+    },
+  );
+  const wallMs = performance.now() - start;
+  if (exit === 2) throw new Error(`kafka-sim check failed: ${err}`);
+  return { summary: JSON.parse(out) as CheckSummary, wallMs, exit };
+}
+
+const rates: Record<1 | 2, { sweep: number[]; wall: number[] }> = {
+  1: { sweep: [], wall: [] },
+  2: { sweep: [], wall: [] },
+};
+let reference: CheckSummary | undefined;
+for (let round = 0; round < rounds; round++) {
+  // In turn, so that both see the same load on the host.
+  for (const workers of [1, 2] as const) {
+    const { summary, wallMs } = await sweep(workers);
+    const comparable = withoutTiming(summary);
+    reference ??= comparable;
+    if (!isDeepStrictEqual(comparable, reference))
+      throw new Error(`--workers ${workers} gave a different sweep than --workers 1 (round ${round + 1})`);
+    const s = summary.scenarios[0];
+    rates[workers].sweep.push(s?.seedsPerSecond ?? 0);
+    rates[workers].wall.push(((s?.seeds.run ?? 0) / wallMs) * 1000);
+  }
+}
+
+const figure = (workers: 1 | 2) => ({
+  seedsPerSecond: Number(median(rates[workers].sweep).toFixed(1)),
+  wallSeedsPerSecond: Number(median(rates[workers].wall).toFixed(1)),
+});
+const one = figure(1);
+const two = figure(2);
+const s = reference?.scenarios[0];
+const result = {
+  scenario: s?.scenario,
+  seeds: count,
+  rounds,
+  availableParallelism: availableParallelism(),
+  workers1: one,
+  workers2: two,
+  ratio: Number((two.seedsPerSecond / one.seedsPerSecond).toFixed(2)),
+  wallRatio: Number((two.wallSeedsPerSecond / one.wallSeedsPerSecond).toFixed(2)),
+  identical: true,
+  sweepHash: s?.sweepHash,
+  failingSeeds: s?.failingSeeds,
+};
+if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+else {
+  console.log(
+    `${result.scenario}: ${count} seeds, median of ${rounds} rounds, ${result.availableParallelism} cores available`,
+  );
+  console.log(
+    `--workers 1: ${one.seedsPerSecond} seeds/s (${one.wallSeedsPerSecond} over the whole command)`,
+  );
+  console.log(
+    `--workers 2: ${two.seedsPerSecond} seeds/s (${two.wallSeedsPerSecond} over the whole command)`,
+  );
+  console.log(
+    `ratio 2/1: ${result.ratio} (${result.wallRatio} over the whole command); results identical (sweep hash ${result.sweepHash}, ${result.failingSeeds} failing seeds)`,
+  );
+}

@@ -1,0 +1,187 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { Chalk } from 'chalk';
+import {
+  type CheckSummary,
+  type CounterexampleRecord,
+  checkSummary,
+  type ScenarioResults,
+} from '../report/check-summary.js';
+import { checkText } from '../report/check-text.js';
+import { checkJUnit } from '../report/junit.js';
+import { compileScenario } from '../scenario/compile.js';
+import { ScenarioError } from '../scenario/load.js';
+import type { CheckCommandOptions, CheckPlan } from './check-options.js';
+import { checkPlan } from './check-options.js';
+import { CheckPool } from './check-pool.js';
+import { NO_PROGRESS, type Progress, progressBar } from './check-progress.js';
+import type { ScenarioSource } from './check-protocol.js';
+import { UsageError } from './check-seeds.js';
+import { ShrinkJob, shrinkRequests, writeCounterexamples } from './check-shrink.js';
+import { chunkSize, SweepJob } from './check-sweep.js';
+import type { Output } from './run-command.js';
+
+export type { CheckCommandOptions } from './check-options.js';
+
+export interface CheckIO extends Output {
+  /** Where the progress bar goes: stderr when it is a terminal, else nothing. */
+  readonly progress?: NodeJS.WritableStream;
+}
+
+export const EXIT_PASS = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_BAD_INPUT = 2;
+/** Interrupted (128 + SIGINT) with no failure found before. */
+export const EXIT_INTERRUPTED = 130;
+
+const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
+
+/** Reads and compiles every file; a ScenarioError's message already says file:line:column. */
+function loadScenarios(files: readonly string[]): { sources: ScenarioSource[]; names: string[] } {
+  if (files.length === 0) throw new UsageError('give at least one scenario file');
+  const sources: ScenarioSource[] = [];
+  const names: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${errorCode(error)}`);
+    }
+    names.push(compileScenario(file, text).name);
+    sources.push({ file, text });
+  }
+  return { sources, names };
+}
+
+/** A JUnit file that could never be written is refused before the sweep, not after it. */
+function checkWritable(file: string): void {
+  let folder: ReturnType<typeof statSync>;
+  try {
+    folder = statSync(dirname(file));
+  } catch (error) {
+    throw new UsageError(`cannot write the JUnit report to ${file}: ${errorCode(error)}`);
+  }
+  if (!folder.isDirectory())
+    throw new UsageError(`cannot write the JUnit report to ${file}: ${dirname(file)} is not a folder`);
+}
+
+/** The sweep, then the shrinks, on one pool; Ctrl-C terminates the workers and keeps what finished. */
+async function sweep(
+  plan: CheckPlan,
+  sources: readonly ScenarioSource[],
+  names: readonly string[],
+  io: CheckIO,
+): Promise<{ summary: CheckSummary; interrupted: boolean; shrinkErrors: string[] }> {
+  let progress: Progress = NO_PROGRESS;
+  const job = new SweepJob(
+    sources.map((s, i) => ({ scenario: names[i] as string, file: s.file })),
+    plan,
+    () => performance.now(),
+    (done, failing) => progress.update(done, failing),
+  );
+  const tasks = Math.ceil(job.total / chunkSize(job.total, plan.workers, plan.failFast));
+  const pool = tasks === 0 ? undefined : new CheckPool(Math.min(plan.workers, tasks), { scenarios: sources });
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    job.stop();
+    void pool?.terminate();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    if (io.progress !== undefined && !plan.json && pool !== undefined)
+      progress = await progressBar(io.progress, job.total);
+    await pool?.run(job);
+    progress.stop();
+    const results = job.results();
+    const stop = {
+      interrupted,
+      stoppedByBudget: job.stoppedByBudget,
+      stoppedAtFirstFailure: job.failedFast,
+    };
+    const unshrunk = checkSummary(
+      results.map((r) => ({ ...r, counterexamples: [] })),
+      stop,
+    );
+    const requests = plan.shrink && !interrupted ? shrinkRequests(unshrunk.scenarios) : [];
+    if (pool === undefined || requests.length === 0)
+      return { summary: unshrunk, interrupted, shrinkErrors: [] };
+    if (io.progress !== undefined && !plan.json)
+      io.err(`shrinking ${requests.length} failure${requests.length === 1 ? '' : 's'}...\n`);
+    const shrinks = new ShrinkJob(requests);
+    await pool.run(shrinks);
+    const shrinkErrors = shrinks.outcomes
+      .filter((o) => o.error !== undefined)
+      .map((o) => `shrinking ${names[o.scenario]} ${o.check} at seed ${o.seed} failed: ${o.error}`);
+    let written: CounterexampleRecord[][];
+    try {
+      written = writeCounterexamples(shrinks.outcomes, names, plan.reportDir);
+    } catch (error) {
+      throw new UsageError(`cannot write a counterexample under ${plan.reportDir}: ${errorCode(error)}`);
+    }
+    const withExamples: ScenarioResults[] = results.map((r, i) => ({
+      ...r,
+      counterexamples: written[i] ?? [],
+    }));
+    return { summary: checkSummary(withExamples, { ...stop, interrupted }), interrupted, shrinkErrors };
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    progress.stop();
+    await pool?.terminate();
+  }
+}
+
+/**
+ * `kafka-sim check <scenario...> [--seeds A..B | --count N] [--workers K] [--shard i/n]
+ * [--junit FILE] [--json] [--fail-fast] [--time-budget 5m] [--report-dir DIR] [--no-shrink]`:
+ * runs every scenario over the seeds in worker threads, each seed as `kafka-sim run --seed N` runs
+ * it, and sums up per scenario and checker. Exit codes: 0 every expectation held on every seed, 1 a
+ * seed failed one, 2 bad input, 130 interrupted before any failure.
+ */
+export async function checkCommand(
+  files: readonly string[],
+  options: CheckCommandOptions,
+  io: CheckIO,
+): Promise<number> {
+  let plan: CheckPlan;
+  let loaded: ReturnType<typeof loadScenarios>;
+  try {
+    plan = checkPlan(options, availableParallelism());
+    loaded = loadScenarios(files);
+    if (plan.junit !== undefined) checkWritable(plan.junit);
+  } catch (error) {
+    if (error instanceof ScenarioError) io.err(`${error.message}\n`);
+    else if (error instanceof UsageError) io.err(`kafka-sim check: ${error.message}\n`);
+    else throw error;
+    return EXIT_BAD_INPUT;
+  }
+  let outcome: Awaited<ReturnType<typeof sweep>>;
+  try {
+    outcome = await sweep(plan, loaded.sources, loaded.names, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`kafka-sim check: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const { summary, interrupted, shrinkErrors } = outcome;
+  for (const message of shrinkErrors) io.err(`kafka-sim check: ${message}\n`);
+  if (plan.json) io.out(`${JSON.stringify(summary)}\n`);
+  else {
+    const chalk = new Chalk({ level: io.isTTY && !io.noColor ? 1 : 0 });
+    const tone = { plain: (text: string) => text, ok: chalk.green, fail: chalk.red, note: chalk.dim };
+    for (const line of checkText(summary, options.timeBudget))
+      io.out(`${line.text === '' ? '' : tone[line.tone](line.text)}\n`);
+  }
+  if (plan.junit !== undefined) {
+    try {
+      writeFileSync(plan.junit, checkJUnit(summary));
+    } catch (error) {
+      io.err(`kafka-sim check: cannot write the JUnit report to ${plan.junit}: ${errorCode(error)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  if (summary.verdict === 'fail') return EXIT_FAIL;
+  return interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
+}
