@@ -1,0 +1,34 @@
+/**
+ * Faults for users' own property tests: fast-check arbitraries of fault schedules, clusters and
+ * workloads, a scenario builder, and checkSchedule to run a scenario under a schedule.
+ */
+export {
+  type FaultScheduleOptions,
+  faultScheduleArb,
+  type ScheduleTargets,
+  scheduleTargets,
+} from './arbitraries.js';
+export {
+  type Acks,
+  type ClusterConfigOptions,
+  type ClusterSetup,
+  clusterConfigArb,
+  type IntRange,
+  type Truncation,
+  type Workload,
+  type WorkloadOptions,
+  workloadArb,
+} from './config-arbitraries.js';
+export type { FaultTargets } from './generate.js';
+export {
+  type BuiltScenario,
+  buildScenario,
+  checkSchedule,
+  type ScenarioArbOptions,
+  type ScenarioParts,
+  type ScenarioWithSchedule,
+  type ScheduleCheckOutcome,
+  type ScheduleResult,
+  scenarioArb,
+} from './property.js';
+export { FAULT_KINDS, type FaultKind } from './spec.js';
