@@ -5,6 +5,8 @@
  * (worker start-up included: each worker compiles the scenario and warms its JIT), and over the
  * whole command (reading, compiling, starting and stopping the workers). The ratio is 2 workers over
  * 1; the sweeps must agree seed for seed (their sweep hashes and failing seeds), or the bench fails.
+ * Each worker pays its own start-up and JIT warm-up, so short sweeps gain less than long ones; and
+ * other processes on the host take cores from the workers (the load average is printed with it).
  *
  *   npm run bench:check                   human-readable
  *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, ...}
@@ -12,7 +14,7 @@
  *   npm run bench:check -- --rounds 5     more rounds (the median is reported)
  *   npm run bench:check -- path/to.yaml   another scenario
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -62,6 +64,8 @@ const rates: Record<1 | 2, { sweep: number[]; wall: number[] }> = {
   1: { sweep: [], wall: [] },
   2: { sweep: [], wall: [] },
 };
+// Other processes on the host take cores from the workers: the load average tells how many.
+const loadBefore = loadavg()[0] as number;
 let reference: CheckSummary | undefined;
 for (let round = 0; round < rounds; round++) {
   // In turn, so that both see the same load on the host.
@@ -89,6 +93,7 @@ const result = {
   seeds: count,
   rounds,
   availableParallelism: availableParallelism(),
+  loadAverage: Number(((loadBefore + (loadavg()[0] as number)) / 2).toFixed(2)),
   workers1: one,
   workers2: two,
   ratio: Number((two.seedsPerSecond / one.seedsPerSecond).toFixed(2)),
@@ -100,7 +105,7 @@ const result = {
 if (process.argv.includes('--json')) console.log(JSON.stringify(result));
 else {
   console.log(
-    `${result.scenario}: ${count} seeds, median of ${rounds} rounds, ${result.availableParallelism} cores available`,
+    `${result.scenario}: ${count} seeds, median of ${rounds} rounds, ${result.availableParallelism} cores, host load average ${result.loadAverage}`,
   );
   console.log(
     `--workers 1: ${one.seedsPerSecond} seeds/s (${one.wallSeedsPerSecond} over the whole command)`,

@@ -135,6 +135,18 @@ describe('kafka-sim check', () => {
     expect(held.stdout).toMatch(/^PASS: every expectation held on 2 seeds$/m);
   });
 
+  it('starts no new seed once --time-budget is spent, and says so', async () => {
+    const [text, data] = await Promise.all([
+      check([passing, '--count', '100000', '--time-budget', '1ms']),
+      check([passing, '--count', '100000', '--time-budget', '1ms', '--json']),
+    ]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^time budget 1ms spent: \d+ of 100000 seeds ran$/m);
+    const summary = json(data);
+    expect(summary.stoppedByBudget).toBe(true);
+    expect(summary.scenarios[0]?.seeds.run).toBeLessThan(100);
+  });
+
   it('exits 2 with a message and no stack trace on bad input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-bad-'));
     const typo = join(dir, 'typo.yaml');
@@ -164,7 +176,11 @@ describe('kafka-sim check', () => {
 
   it('on SIGINT stops, and still prints the summary and writes JUnit for the seeds that finished', async () => {
     const file = tmpFile('interrupted.xml');
-    const r = await check([passing, '--count', '100000', '--json', '--junit', file], 2000);
+    // Long enough for the command to be under way on a busy host (its handler is installed by then).
+    const [r, failing] = await Promise.all([
+      check([passing, '--count', '100000', '--json', '--junit', file], 3000),
+      check([fixture, '--count', '100000', '--json', '--workers', '1'], 3000),
+    ]);
     expect(r.status).toBe(130);
     const summary = json(r);
     expect(summary.interrupted).toBe(true);
@@ -174,6 +190,10 @@ describe('kafka-sim check', () => {
     const xml = readFileSync(file, 'utf8');
     expect(xmlProblems(xml)).toEqual([]);
     expect(xml).toContain('<property name="interrupted" value="true"/>');
+    // Interrupted after a failure: exit 1, not 130.
+    const other = json(failing);
+    expect(other.interrupted).toBe(true);
+    expect(failing.status).toBe(other.verdict === 'fail' ? 1 : 130);
   });
 
   it('shrinks the smallest failing seed in a worker and writes a counterexample that replays it', async () => {
