@@ -109,4 +109,12 @@ describe('regressions found by sweeping', () => {
     const run = runScenario(library('sweeps/safe'), { seed: 177 });
     expect(run.checks.filter((c) => !c.met).map((c) => c.result.name)).toEqual([]);
   });
+
+  it('safe seed 454: a LeaderAndIsr lost with its connection is sent again', () => {
+    // The controller sent its requests once: a LeaderAndIsr lost to a lossy link while broker 3
+    // was cut off left broker 3 following an old epoch forever ("fetch fenced ... waiting for
+    // LeaderAndIsr"), out of the ISR and diverged (ControllerChannelManager resends until answered).
+    const run = runScenario(library('sweeps/safe'), { seed: 454 });
+    expect(run.checks.filter((c) => !c.met).map((c) => c.result.name)).toEqual([]);
+  });
 });

@@ -18,7 +18,7 @@ import { type KafkaMessage, tpKey } from '../protocol.js';
 import { AdminZk, ControllerZk, KafkaZkClient, LeaderIsrZk } from '../zk/kafka-zk-client.js';
 import { encodeBrokerRegistration, PERSISTENT_ZK_PATHS } from '../zk-data.js';
 import { AdminManager } from './admin-manager.js';
-import { type BrokerIO, brokerName, type ReplicaManagerTimer } from './io.js';
+import { type BrokerIO, brokerIdOf, brokerName, type ReplicaManagerTimer } from './io.js';
 import { lastOffsetForLeaderEpoch } from './offsets-for-leader-epoch.js';
 import { PRODUCER_ID_BLOCK_PATH, ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -172,7 +172,14 @@ export function brokerActor(options: BrokerOptions) {
     };
     /** KafkaApis: controller requests to the controller module, admin requests to ZkAdminManager, the rest to the replica manager. */
     const dispatch = (from: string, message: KafkaMessage): void => {
-      if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
+      if (
+        message.type === 'LeaderAndIsrResponse' ||
+        message.type === 'UpdateMetadataResponse' ||
+        message.type === 'StopReplicaResponse'
+      ) {
+        const broker = brokerIdOf(from);
+        if (broker !== undefined) controller.handleResponse(broker, message.correlationId);
+      } else if (message.type === 'AlterPartition') controller.handleAlterPartition(from, message);
       else if (message.type === 'AlterPartitionReassignments')
         controller.handleAlterPartitionReassignments(from, message);
       else if (message.type === 'ElectLeaders') controller.handleElectLeaders(from, message);
@@ -326,7 +333,10 @@ export function brokerActor(options: BrokerOptions) {
         else replicaManager.handleTimer(tag);
       },
       onDisconnect(peer) {
-        if (!zk.handleDisconnect(peer)) replicaManager.handleDisconnect(peer);
+        if (zk.handleDisconnect(peer)) return;
+        replicaManager.handleDisconnect(peer);
+        const broker = brokerIdOf(peer);
+        if (broker !== undefined) controller.handleDisconnect(broker);
       },
     };
   };

@@ -23,6 +23,7 @@ import {
   type PartitionStateZNode,
   type TopicZNode,
 } from '../zk-data.js';
+import { ControllerChannel } from './channel.js';
 import {
   autoRebalanceCandidates,
   type ElectionResult,
@@ -48,12 +49,13 @@ export interface ControllerIO {
   schedule(delayMs: number, tag: ControllerTimer): void;
 }
 
-/** The controller's scheduled task: the auto leader rebalance check, for the epoch that scheduled it. */
-export interface ControllerTimer {
-  readonly kind: 'controller';
-  readonly task: 'auto-leader-rebalance';
-  readonly epoch: number;
-}
+/**
+ * The controller's scheduled tasks, for the epoch that scheduled them: the auto leader rebalance
+ * check, and sending a broker's request again after its connection broke.
+ */
+export type ControllerTimer =
+  | { readonly kind: 'controller'; readonly task: 'auto-leader-rebalance'; readonly epoch: number }
+  | { readonly kind: 'controller'; readonly task: 'resend'; readonly broker: number; readonly epoch: number };
 
 /** The leader UpdateMetadata carries for a partition being deleted (LeaderAndIsr.LeaderDuringDelete). */
 const LEADER_DURING_DELETE = -2;
@@ -90,6 +92,7 @@ export class KafkaController {
   private running = false;
   private correlationId = 0;
   private zkc: ControllerZk;
+  private readonly channel: ControllerChannel;
 
   constructor(
     readonly brokerId: number,
@@ -97,6 +100,21 @@ export class KafkaController {
     private readonly io: ControllerIO,
   ) {
     this.zkc = new ControllerZk(zk);
+    this.channel = new ControllerChannel({
+      sendToBroker: (broker, request) => this.io.sendToBroker(broker, request),
+      scheduleRetry: (broker, delayMs) =>
+        this.io.schedule(delayMs, { kind: 'controller', task: 'resend', broker, epoch: this.epoch }),
+    });
+  }
+
+  /** A broker answered a LeaderAndIsr, UpdateMetadata or StopReplica: its next request may go. */
+  handleResponse(brokerId: number, correlationId: number): void {
+    this.channel.handleResponse(brokerId, correlationId);
+  }
+
+  /** The connection to a broker broke: the request in flight to it goes again. */
+  handleDisconnect(brokerId: number): void {
+    if (this.isActive) this.channel.handleDisconnect(brokerId);
   }
 
   /** A new ZooKeeper session replaced the expired one. */
@@ -217,6 +235,7 @@ export class KafkaController {
 
   private onControllerResignation(): void {
     // ControllerContext.resetContext: nothing of this tenure may leak into a later one.
+    this.channel.clear();
     this.liveBrokers = new Map();
     this.partitions.clear();
     this.topics.clear();
@@ -360,6 +379,8 @@ export class KafkaController {
         ),
       );
       this.liveBrokers = new Map([...next].filter(([id]) => !bounced.includes(id)));
+      // The dead and bounced brokers' request queues go (ControllerChannelManager.removeBroker).
+      for (const id of [...dead, ...bounced]) this.channel.removeBroker(id);
       this.onBrokerFailure([...dead, ...bounced], () => {
         this.liveBrokers = next;
         this.onBrokerStartup([...added, ...bounced], done);
@@ -579,6 +600,10 @@ export class KafkaController {
   /** The controller's scheduler fired. A task of an earlier tenure is dropped. */
   onTimer(tag: ControllerTimer): void {
     if (!this.isActive || tag.epoch !== this.epoch) return;
+    if (tag.task === 'resend') {
+      this.channel.retry(tag.broker);
+      return;
+    }
     this.enqueue('AutoPreferredReplicaLeaderElection', (done) =>
       this.checkAndTriggerAutoLeaderRebalance(() => {
         this.io.schedule(this.io.config['leader.imbalance.check.interval.seconds'] * 1000, tag);
@@ -1067,7 +1092,7 @@ export class KafkaController {
 
   private sendStopReplica(broker: number, p: ControllerPartition, deletePartition: boolean): void {
     if (!this.isLive(broker)) return;
-    this.io.sendToBroker(broker, {
+    this.channel.send(broker, {
       type: 'StopReplica',
       correlationId: this.correlationId++,
       controllerId: this.brokerId,
@@ -1089,7 +1114,7 @@ export class KafkaController {
   private sendBatch(batch: RequestBatch): void {
     for (const [broker, partitions] of [...batch.leaderAndIsr].sort((a, b) => a[0] - b[0])) {
       if (!this.isLive(broker)) continue;
-      this.io.sendToBroker(broker, {
+      this.channel.send(broker, {
         type: 'LeaderAndIsr',
         correlationId: this.correlationId++,
         controllerId: this.brokerId,
@@ -1117,7 +1142,7 @@ export class KafkaController {
           offlineReplicas: p.replicas.filter((b) => !this.isLive(b)),
         })),
       };
-      this.io.sendToBroker(id, request);
+      this.channel.send(id, request);
     }
   }
 }
