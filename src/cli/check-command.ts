@@ -67,13 +67,50 @@ function checkWritable(file: string): void {
     throw new UsageError(`cannot write the JUnit report to ${file}: ${dirname(file)} is not a folder`);
 }
 
+interface SweepOutcome {
+  readonly summary: CheckSummary;
+  readonly interrupted: boolean;
+  /** Shrinks that threw: printed, the exit code as the sweep says. */
+  readonly warnings: readonly string[];
+  /** Counterexamples that could not be written: printed, exit code 2 (as `run` with its report). */
+  readonly writeError?: string;
+}
+
+/**
+ * Shrinks each scenario's smallest failing seed per checker on the pool's workers, and writes the
+ * counterexamples found; what went wrong comes back as messages, so the summary is never lost.
+ */
+async function shrinkFailures(
+  pool: CheckPool,
+  unshrunk: CheckSummary,
+  names: readonly string[],
+  plan: CheckPlan,
+  io: CheckIO,
+): Promise<{ written: CounterexampleRecord[][]; warnings: string[]; writeError?: string }> {
+  const requests = shrinkRequests(unshrunk.scenarios);
+  if (requests.length === 0) return { written: [], warnings: [] };
+  if (io.progress !== undefined && !plan.json)
+    io.err(`shrinking ${requests.length} failure${requests.length === 1 ? '' : 's'}...\n`);
+  const shrinks = new ShrinkJob(requests);
+  await pool.run(shrinks);
+  const warnings = shrinks.outcomes
+    .filter((o) => o.error !== undefined)
+    .map((o) => `shrinking ${names[o.scenario]} ${o.check} at seed ${o.seed} failed: ${o.error}`);
+  try {
+    return { written: writeCounterexamples(shrinks.outcomes, names, plan.reportDir), warnings };
+  } catch (error) {
+    const writeError = `cannot write a counterexample under ${plan.reportDir}: ${errorCode(error)}`;
+    return { written: [], warnings, writeError };
+  }
+}
+
 /** The sweep, then the shrinks, on one pool; Ctrl-C terminates the workers and keeps what finished. */
 async function sweep(
   plan: CheckPlan,
   sources: readonly ScenarioSource[],
   names: readonly string[],
   io: CheckIO,
-): Promise<{ summary: CheckSummary; interrupted: boolean; shrinkErrors: string[] }> {
+): Promise<SweepOutcome> {
   let progress: Progress = NO_PROGRESS;
   const job = new SweepJob(
     sources.map((s, i) => ({ scenario: names[i] as string, file: s.file })),
@@ -96,36 +133,29 @@ async function sweep(
     await pool?.run(job);
     progress.stop();
     const results = job.results();
-    const stop = {
+    const stop = () => ({
       interrupted,
       stoppedByBudget: job.stoppedByBudget,
       stoppedAtFirstFailure: job.failedFast,
-    };
+    });
     const unshrunk = checkSummary(
       results.map((r) => ({ ...r, counterexamples: [] })),
-      stop,
+      stop(),
     );
-    const requests = plan.shrink && !interrupted ? shrinkRequests(unshrunk.scenarios) : [];
-    if (pool === undefined || requests.length === 0)
-      return { summary: unshrunk, interrupted, shrinkErrors: [] };
-    if (io.progress !== undefined && !plan.json)
-      io.err(`shrinking ${requests.length} failure${requests.length === 1 ? '' : 's'}...\n`);
-    const shrinks = new ShrinkJob(requests);
-    await pool.run(shrinks);
-    const shrinkErrors = shrinks.outcomes
-      .filter((o) => o.error !== undefined)
-      .map((o) => `shrinking ${names[o.scenario]} ${o.check} at seed ${o.seed} failed: ${o.error}`);
-    let written: CounterexampleRecord[][];
-    try {
-      written = writeCounterexamples(shrinks.outcomes, names, plan.reportDir);
-    } catch (error) {
-      throw new UsageError(`cannot write a counterexample under ${plan.reportDir}: ${errorCode(error)}`);
-    }
+    if (pool === undefined || !plan.shrink || interrupted)
+      return { summary: unshrunk, interrupted, warnings: [] };
+    const { written, warnings, writeError } = await shrinkFailures(pool, unshrunk, names, plan, io);
     const withExamples: ScenarioResults[] = results.map((r, i) => ({
       ...r,
       counterexamples: written[i] ?? [],
     }));
-    return { summary: checkSummary(withExamples, { ...stop, interrupted }), interrupted, shrinkErrors };
+    // Ctrl-C while shrinking keeps the counterexamples already found.
+    return {
+      summary: checkSummary(withExamples, stop()),
+      interrupted,
+      warnings,
+      ...(writeError === undefined ? {} : { writeError }),
+    };
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.stop();
@@ -157,16 +187,9 @@ export async function checkCommand(
     else throw error;
     return EXIT_BAD_INPUT;
   }
-  let outcome: Awaited<ReturnType<typeof sweep>>;
-  try {
-    outcome = await sweep(plan, loaded.sources, loaded.names, io);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`kafka-sim check: ${error.message}\n`);
-    return EXIT_BAD_INPUT;
-  }
-  const { summary, interrupted, shrinkErrors } = outcome;
-  for (const message of shrinkErrors) io.err(`kafka-sim check: ${message}\n`);
+  const { summary, interrupted, warnings, writeError } = await sweep(plan, loaded.sources, loaded.names, io);
+  for (const message of [...warnings, ...(writeError === undefined ? [] : [writeError])])
+    io.err(`kafka-sim check: ${message}\n`);
   if (plan.json) io.out(`${JSON.stringify(summary)}\n`);
   else {
     const chalk = new Chalk({ level: io.isTTY && !io.noColor ? 1 : 0 });
@@ -174,14 +197,16 @@ export async function checkCommand(
     for (const line of checkText(summary, options.timeBudget))
       io.out(`${line.text === '' ? '' : tone[line.tone](line.text)}\n`);
   }
+  let written = writeError === undefined;
   if (plan.junit !== undefined) {
     try {
       writeFileSync(plan.junit, checkJUnit(summary));
     } catch (error) {
       io.err(`kafka-sim check: cannot write the JUnit report to ${plan.junit}: ${errorCode(error)}\n`);
-      return EXIT_BAD_INPUT;
+      written = false;
     }
   }
+  if (!written) return EXIT_BAD_INPUT;
   if (summary.verdict === 'fail') return EXIT_FAIL;
   return interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
 }
