@@ -110,6 +110,15 @@ describe('regressions found by sweeping', () => {
     expect(run.checks.filter((c) => !c.met).map((c) => c.result.name)).toEqual([]);
   });
 
+  it('safe seed 1677: a controller whose election write lost its answer still takes office', () => {
+    // The create of /controller succeeded but its answer was lost with the connection; sent again,
+    // it met NODEEXISTS, which was read as "the controller moved": nobody was controller for the
+    // rest of the run (KafkaZkClient.checkControllerAndEpoch looks whether the node is our own).
+    const run = runScenario(library('sweeps/safe'), { seed: 1677 });
+    expect(run.checks.filter((c) => !c.met).map((c) => c.result.name)).toEqual([]);
+    expect(run.cluster.controllerId).toBeDefined();
+  });
+
   it('safe seed 454: a LeaderAndIsr lost with its connection is sent again', () => {
     // The controller sent its requests once: a LeaderAndIsr lost to a lossy link while broker 3
     // was cut off left broker 3 following an old epoch forever ("fetch fenced ... waiting for

@@ -206,12 +206,46 @@ export class KafkaZkClient {
               if (outcome.code === 'OK' && set?.type === 'setData')
                 d({ ok: true, epoch, epochZkVersion: set.stat.version });
               else if (outcome.code === 'NODEEXISTS' || outcome.code === 'BADVERSION')
-                d({ ok: false, code: 'CONTROLLER_MOVED' });
+                this.checkControllerAndEpoch(id, epoch, d);
               else d({ ok: false, code: outcome.code === 'OK' ? 'RUNTIMEINCONSISTENCY' : outcome.code });
             },
           );
         }),
       done,
+    );
+  }
+
+  /**
+   * After NODEEXISTS or BADVERSION: the multi may have been ours, sent again after its answer was
+   * lost with the connection. If `/controller` names us and `/controller_epoch` holds the epoch we
+   * wrote, we are the controller (KafkaZkClient.checkControllerAndEpoch); otherwise it moved.
+   */
+  private checkControllerAndEpoch(
+    id: number,
+    epoch: number,
+    done: Done<{ epoch: number; epochZkVersion: number }>,
+  ): void {
+    // Each read is sent again after a lost connection on its own, as Kafka's are.
+    this.untilConnected(
+      (reply: DataCallback) => this.zk.getData(CONTROLLER_PATH, { watch: false }, reply),
+      (controller) => {
+        if (
+          controller.code !== 'OK' ||
+          controller.data === null ||
+          decodeController(controller.data) !== id
+        ) {
+          done({ ok: false, code: 'CONTROLLER_MOVED' });
+          return;
+        }
+        this.untilConnected(
+          (reply: DataCallback) => this.zk.getData(CONTROLLER_EPOCH_PATH, { watch: false }, reply),
+          (current) => {
+            if (current.code === 'OK' && Number(current.data) === epoch)
+              done({ ok: true, epoch, epochZkVersion: current.stat.version });
+            else done({ ok: false, code: 'CONTROLLER_MOVED' });
+          },
+        );
+      },
     );
   }
 
