@@ -73,10 +73,13 @@ export function materialize(
     seq.items = seq.items.filter((item) => !(isMap(item) && namesAny(item.toJSON(), removed)));
   for (const [i, fault] of faults.entries()) {
     const node = doc.createNode(fault);
-    // Lists on one line: `partition: [[broker-1], [broker-2, broker-3]]`.
+    // Lists and inner maps on one line: `partition: [[broker-1], [broker-2, broker-3]]`.
     visit(node, {
       Seq(_, seq) {
         seq.flow = true;
+      },
+      Map(_, map) {
+        if (map !== node) map.flow = true;
       },
     });
     if (i === 0)
