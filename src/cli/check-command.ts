@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { Chalk } from 'chalk';
@@ -57,13 +57,13 @@ function loadScenarios(files: readonly string[]): { sources: ScenarioSource[]; n
 
 /** A JUnit file that could never be written is refused before the sweep, not after it. */
 function checkWritable(file: string): void {
-  let folder: ReturnType<typeof statSync>;
+  // The folder is made now (as `run` makes its report folder), so that a bad path fails at once.
   try {
-    folder = statSync(dirname(file));
+    mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
     throw new UsageError(`cannot write the JUnit report to ${file}: ${errorCode(error)}`);
   }
-  if (!folder.isDirectory())
+  if (!statSync(dirname(file)).isDirectory())
     throw new UsageError(`cannot write the JUnit report to ${file}: ${dirname(file)} is not a folder`);
 }
 

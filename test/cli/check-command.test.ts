@@ -56,7 +56,7 @@ describe('kafka-sim check', () => {
   let whole: Result;
   let junit: string;
   beforeAll(async () => {
-    junit = tmpFile('junit.xml');
+    junit = tmpFile(join('made-by-check', 'junit.xml')); // a missing folder is made
     whole = await check([fixture, '--count', String(COUNT), '--workers', '1', '--json', '--junit', junit]);
   });
 
@@ -162,7 +162,8 @@ describe('kafka-sim check', () => {
       [[fixture, '--time-budget', 'soon'], '--time-budget must be a duration'],
       [[join(dir, 'missing.yaml')], 'cannot read'],
       [[typo], `${typo}:6:5: unknown key 'crahs'`],
-      [[fixture, '--junit', join(dir, 'no', 'such', 'j.xml')], 'cannot write the JUnit report'],
+      // A folder that cannot be made (a file is in the way); a missing one is made.
+      [[fixture, '--junit', join(typo, 'j.xml')], 'cannot write the JUnit report'],
     ];
     const results = await Promise.all(cases.map(([args]) => check(args)));
     results.forEach((r, i) => {
