@@ -20,21 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { checkCommand } from '../src/cli/check-command.js';
 import { type CheckSummary, withoutTiming } from '../src/report/check-summary.js';
+import { argValue, median } from './args.js';
 
-const argValue = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i < 0 ? undefined : process.argv[i + 1];
-};
 const file =
   process.argv.find((a) => a.endsWith('.yaml')) ??
   fileURLToPath(new URL('../../scenarios/follower-crash.yaml', import.meta.url));
 const count = Number(argValue('--count') ?? 40);
 const rounds = Number(argValue('--rounds') ?? 3);
-
-const median = (values: number[]): number => {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 /** One sweep through checkCommand; its summary and wall time. */
 async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; exit: number }> {

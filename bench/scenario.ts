@@ -22,11 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { compileScenario } from '../src/scenario/compile.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { TraceLevel } from '../src/sim/trace.js';
+import { argValue, median } from './args.js';
 
-const argValue = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i < 0 ? undefined : process.argv[i + 1];
-};
 const file =
   process.argv.find((a) => a.endsWith('.yaml')) ??
   fileURLToPath(new URL('../../scenarios/follower-crash.yaml', import.meta.url));
@@ -47,10 +44,6 @@ if (coldOnly) {
   console.log(JSON.stringify({ coldMs: cold.ms }));
   process.exit(0);
 }
-const median = (values: number[]): number => {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 /** The reference workload: 100,000 pops and pushes through a binary heap of 1,024 events. */
 function reference(): number {
