@@ -12,6 +12,11 @@ describe('the package entry', () => {
       'assignPartitions',
       'coordinatorPartition',
       'partitionForKey',
+      'compileScenario',
+      'runScenario',
+      'faultScheduleArb',
+      'checkSchedule',
+      'shrinkFailure',
     ])
       expect(typeof api[name]).toBe('function');
   });

@@ -1,6 +1,7 @@
 /**
  * Faults for users' own property tests: fast-check arbitraries of fault schedules, clusters and
- * workloads, a scenario builder, and checkSchedule to run a scenario under a schedule.
+ * workloads, a scenario builder, and checkSchedule to run a scenario under a schedule; the
+ * `faults:` draw of a seed, and shrinking a failing seed to a counterexample scenario.
  */
 export {
   type FaultScheduleOptions,
@@ -19,7 +20,8 @@ export {
   type WorkloadOptions,
   workloadArb,
 } from './config-arbitraries.js';
-export type { FaultTargets } from './generate.js';
+export { type DrawnFault, drawFaults, type FaultTargets } from './generate.js';
+export { materialize, scenarioForSeed } from './materialize.js';
 export {
   type BuiltScenario,
   buildScenario,
@@ -31,4 +33,5 @@ export {
   type ScheduleResult,
   scenarioArb,
 } from './property.js';
-export { FAULT_KINDS, type FaultKind } from './spec.js';
+export { type Counterexample, type ShrinkOptions, shrinkFailure } from './shrink.js';
+export { FAULT_KINDS, type FaultKind, type FaultSpec } from './spec.js';
