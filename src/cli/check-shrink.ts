@@ -3,7 +3,8 @@
  * worker as a "shrink" task; each counterexample found is written where `kafka-sim run` replays it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type CounterexampleRecord,
   ERROR,
@@ -12,6 +13,16 @@ import {
 } from '../report/check-summary.js';
 import type { PoolJob } from './check-pool.js';
 import type { Reply, ShrinkOutcome, Task } from './check-protocol.js';
+import { packageInfo } from './package-info.js';
+
+/** The editor's schema comment, pointed at the package's schema from where the file is written. */
+export function withSchemaFrom(path: string, yaml: string): string {
+  const schema = fileURLToPath(new URL('scenarios/schema.json', packageInfo().root));
+  return yaml.replace(
+    /^# yaml-language-server: \$schema=.*$/m,
+    `# yaml-language-server: $schema=${relative(dirname(path), schema)}`,
+  );
+}
 
 export interface ShrinkRequest {
   readonly scenario: number;
@@ -84,7 +95,7 @@ export function writeCounterexamples(
       shared,
     );
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, example.yaml);
+    writeFileSync(path, withSchemaFrom(path, example.yaml));
     records[outcome.scenario]?.push({
       check: outcome.check,
       seed: outcome.seed,
