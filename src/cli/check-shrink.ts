@@ -102,6 +102,7 @@ export function writeCounterexamples(
       path,
       faults: example.faults,
       replay: `kafka-sim run ${shellWord(path)}`,
+      traceHash: example.traceHash,
     });
   }
   return records;

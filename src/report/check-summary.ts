@@ -38,6 +38,8 @@ export interface CounterexampleRecord {
   readonly faults: number;
   /** The command that replays it. */
   readonly replay: string;
+  /** What that command prints as the trace hash: the counterexample's run, to compare. */
+  readonly traceHash: string;
 }
 
 /** One scenario's share of the sweep, as the command collected it. */

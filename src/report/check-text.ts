@@ -40,7 +40,7 @@ function scenarioLines(s: ScenarioSummary): CheckLine[] {
       text:
         shrunk === undefined
           ? `${INDENT}replay: ${first.replay}`
-          : `${INDENT}replay: ${shrunk.replay}  (${plural(shrunk.faults, 'fault')}, shrunk from seed ${shrunk.seed})`,
+          : `${INDENT}replay: ${shrunk.replay}  (${plural(shrunk.faults, 'fault')}, shrunk from seed ${shrunk.seed}; trace ${shrunk.traceHash})`,
       tone: 'note',
     });
   }

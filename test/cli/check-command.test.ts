@@ -207,13 +207,26 @@ describe('kafka-sim check', () => {
     const seed = failing?.[0] as number;
     const path = join('reports', s?.scenario as string, `counterexample-${seed}.yaml`);
     expect(s?.counterexamples).toEqual([
-      { check: 'lost-write', seed, path, faults: expect.any(Number), replay: `kafka-sim run ${path}` },
+      {
+        check: 'lost-write',
+        seed,
+        path,
+        faults: expect.any(Number),
+        replay: `kafka-sim run ${path}`,
+        traceHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+      },
     ]);
     expect(existsSync(join(cwd, path))).toBe(true);
     const replay = await kafkaSim('run', [path, '--no-report', '--json'], cwd);
     expect(replay.status).toBe(1);
-    const run = JSON.parse(replay.stdout) as { seed: number; checks: { name: string; status: string }[] };
+    const run = JSON.parse(replay.stdout) as {
+      seed: number;
+      traceHash: string;
+      checks: { name: string; status: string }[];
+    };
     expect(run.seed).toBe(seed);
+    // Exactly the run the shrinker made: the trace hash the summary gave.
+    expect(run.traceHash).toBe(s?.counterexamples[0]?.traceHash);
     expect(run.checks.find((c) => c.name === 'lost-write')?.status).toBe('violated');
     const skipped = await kafkaSim(
       'check',

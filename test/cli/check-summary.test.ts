@@ -148,6 +148,7 @@ describe('check: the summary as text', () => {
               path: 'reports/s/counterexample-2.yaml',
               faults: 3,
               replay: 'kafka-sim run reports/s/counterexample-2.yaml',
+              traceHash: '0123456789abcdef',
             },
           ],
         },
@@ -163,7 +164,7 @@ describe('check: the summary as text', () => {
       text.some(
         (l) =>
           l.trim() ===
-          'replay: kafka-sim run reports/s/counterexample-2.yaml  (3 faults, shrunk from seed 2)',
+          'replay: kafka-sim run reports/s/counterexample-2.yaml  (3 faults, shrunk from seed 2; trace 0123456789abcdef)',
       ),
     ).toBe(true);
     expect(text).toContain('interrupted: 12 of 40 seeds ran');
