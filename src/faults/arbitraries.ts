@@ -1,10 +1,7 @@
 import fc from 'fast-check';
-import { brokerName } from '../kafka/broker/io.js';
-import type { CompiledScenario } from '../scenario/compile.js';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
-import type { FaultTargets } from './generate.js';
-import { faultTargets } from './materialize.js';
+import { BOUNCE, kindApplies } from './generate.js';
 import { FAULT_KINDS, type FaultKind } from './spec.js';
 
 /** What a schedule may aim at; lists left out are empty. */
@@ -32,17 +29,10 @@ export interface FaultScheduleOptions {
   readonly lasts?: { readonly min: string; readonly max: string };
 }
 
-/** The processes and partitions of a scenario: its `faults.brokers` if it says, else every broker. */
-export function scheduleTargets(scenario: CompiledScenario): FaultTargets {
-  const targets = faultTargets(scenario);
-  if (scenario.faults !== undefined) return targets;
-  return { ...targets, brokers: Array.from({ length: scenario.brokers }, (_, i) => brokerName(i + 1)) };
-}
-
 /** Times in whole milliseconds, as generate.ts draws them. */
 const MS = 1_000;
-/** A `restart` is a bounce: back within 100 ms to 3 s, as drawFaults bounces. */
-const BOUNCE = { min: 100, max: 3_000 };
+/** A `restart` is a bounce, as drawFaults bounces (in milliseconds here). */
+const BOUNCE_MS = { min: BOUNCE.min / MS, max: BOUNCE.max / MS };
 
 interface Window {
   readonly from: number;
@@ -58,7 +48,7 @@ interface Window {
  */
 export function faultScheduleArb(options: FaultScheduleOptions): fc.Arbitrary<TimelineEntry[]> {
   const window = windowOf(options);
-  const kinds = (options.kinds ?? FAULT_KINDS).filter((kind) => applies(kind, options.targets));
+  const kinds = (options.kinds ?? FAULT_KINDS).filter((kind) => kindApplies(kind, options.targets));
   const minLength = options.minFaults ?? 0;
   const maxLength = options.maxFaults ?? 5;
   if (kinds.length === 0 || maxLength === 0) return fc.constant([]);
@@ -96,22 +86,6 @@ function clients(targets: ScheduleTargets): string[] {
   return [...(targets.producers ?? []), ...(targets.consumers ?? [])];
 }
 
-/** Whether the kind has something to hit (as applicableKinds judges a `faults:` section). */
-function applies(kind: FaultKind, targets: ScheduleTargets): boolean {
-  switch (kind) {
-    case 'crash-consumer':
-      return (targets.consumers ?? []).length > 0;
-    case 'kill-leader':
-      return (targets.partitions ?? []).length > 0;
-    case 'partition':
-    case 'latency':
-    case 'loss':
-      return servers(targets).length >= 2;
-    default:
-      return targets.brokers.length > 0;
-  }
-}
-
 type Timing = { readonly at: string; readonly for?: string };
 
 /** A start in the window and, for a lasting fault, a length; the start moves back to end in time. */
@@ -138,7 +112,7 @@ function pick<T>(list: readonly T[]): fc.Arbitrary<T> {
 function faultArb(kind: FaultKind, targets: ScheduleTargets, window: Window): fc.Arbitrary<TimelineEntry> {
   const timing = timingArb(
     window,
-    kind === 'expire-session' ? null : kind === 'restart' ? BOUNCE : window.lasts,
+    kind === 'expire-session' ? null : kind === 'restart' ? BOUNCE_MS : window.lasts,
   );
   const broker = pick(targets.brokers);
   const entry = <T>(target: fc.Arbitrary<T>, make: (t: Timing, target: T) => TimelineEntry) =>

@@ -22,25 +22,30 @@ export interface DrawnFault {
 
 const MS = 1_000;
 /** A `restart` is a bounce: the broker is back within this (FoundationDB's "reboot"). */
-const BOUNCE = { min: 100 * MS, max: 3_000 * MS };
+export const BOUNCE = { min: 100 * MS, max: 3_000 * MS };
+
+/** Whether `kind` has something to hit among `targets` (lists left out are empty). */
+export function kindApplies(
+  kind: FaultKind,
+  targets: Pick<FaultTargets, 'brokers'> & Partial<Omit<FaultTargets, 'brokers'>>,
+): boolean {
+  switch (kind) {
+    case 'crash-consumer':
+      return (targets.consumers ?? []).length > 0;
+    case 'kill-leader':
+      return (targets.partitions ?? []).length > 0;
+    case 'partition':
+    case 'latency':
+    case 'loss':
+      return targets.brokers.length + (targets.zookeepers ?? []).length >= 2;
+    default:
+      return targets.brokers.length > 0;
+  }
+}
 
 /** The kinds that can hit something in this scenario. */
 export function applicableKinds(spec: FaultSpec, targets: FaultTargets): FaultKind[] {
-  const processes = targets.brokers.length + targets.zookeepers.length;
-  return [...spec.kinds.keys()].filter((kind) => {
-    switch (kind) {
-      case 'crash-consumer':
-        return targets.consumers.length > 0;
-      case 'kill-leader':
-        return targets.partitions.length > 0;
-      case 'partition':
-      case 'latency':
-      case 'loss':
-        return processes >= 2;
-      default:
-        return targets.brokers.length > 0;
-    }
-  });
+  return [...spec.kinds.keys()].filter((kind) => kindApplies(kind, targets));
 }
 
 /**

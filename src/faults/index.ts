@@ -3,12 +3,7 @@
  * workloads, a scenario builder, and checkSchedule to run a scenario under a schedule; the
  * `faults:` draw of a seed, and shrinking a failing seed to a counterexample scenario.
  */
-export {
-  type FaultScheduleOptions,
-  faultScheduleArb,
-  type ScheduleTargets,
-  scheduleTargets,
-} from './arbitraries.js';
+export { type FaultScheduleOptions, faultScheduleArb, type ScheduleTargets } from './arbitraries.js';
 export {
   type Acks,
   type ClusterConfigOptions,
@@ -21,7 +16,7 @@ export {
   workloadArb,
 } from './config-arbitraries.js';
 export { type DrawnFault, drawFaults, type FaultTargets } from './generate.js';
-export { materialize, scenarioForSeed } from './materialize.js';
+export { materialize, scenarioForSeed, scheduleTargets } from './materialize.js';
 export {
   type BuiltScenario,
   buildScenario,

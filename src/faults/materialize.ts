@@ -6,10 +6,14 @@ import { formatDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { drawFaults, type FaultTargets } from './generate.js';
 
-/** What the scenario's faults may aim at. */
-export function faultTargets(scenario: CompiledScenario): FaultTargets {
+/**
+ * What a scenario's faults may aim at: the brokers its `faults:` section names (every broker
+ * without one), its ZooKeeper servers, clients and the partitions it starts with.
+ */
+export function scheduleTargets(scenario: CompiledScenario): FaultTargets {
+  const brokers = scenario.faults?.brokers ?? Array.from({ length: scenario.brokers }, (_, i) => i + 1);
   return {
-    brokers: (scenario.faults?.brokers ?? []).map(brokerName),
+    brokers: brokers.map(brokerName),
     zookeepers: Array.from({ length: scenario.zookeepers }, (_, i) => `zookeeper-${i + 1}`),
     producers: scenario.producers.map((p) => p.name),
     consumers: scenario.consumers.map((c) => c.name),
@@ -132,7 +136,7 @@ function namesAny(entry: unknown, clients: ReadonlySet<string>): boolean {
 export function scenarioForSeed(scenario: CompiledScenario, seed: number): CompiledScenario {
   const spec = scenario.faults;
   if (spec === undefined) return scenario;
-  const drawn = drawFaults(spec, faultTargets(scenario), seed);
+  const drawn = drawFaults(spec, scheduleTargets(scenario), seed);
   return compileScenario(
     scenario.file,
     materialize(

@@ -4,7 +4,7 @@ import type { CheckName, Violation } from '../checks/types.js';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
 import { runScenario } from '../scenario/run.js';
 import type { ScenarioFile, TimelineEntry } from '../scenario/types.js';
-import { type FaultScheduleOptions, faultScheduleArb, scheduleTargets } from './arbitraries.js';
+import { type FaultScheduleOptions, faultScheduleArb } from './arbitraries.js';
 import {
   type ClusterConfigOptions,
   type ClusterSetup,
@@ -13,7 +13,7 @@ import {
   type WorkloadOptions,
   workloadArb,
 } from './config-arbitraries.js';
-import { materialize } from './materialize.js';
+import { materialize, scheduleTargets } from './materialize.js';
 
 export interface ScenarioParts {
   /** Default `property`. */

@@ -3,7 +3,7 @@ import { formatDuration, parseDuration } from '../scenario/duration.js';
 import { runScenario } from '../scenario/run.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { drawFaults } from './generate.js';
-import { faultTargets, materialize, type WorkloadEdits } from './materialize.js';
+import { materialize, scheduleTargets, type WorkloadEdits } from './materialize.js';
 
 /** A failing run reduced to a small scenario with an explicit timeline that replays it exactly. */
 export interface Counterexample {
@@ -61,7 +61,7 @@ export function shrinkFailure(
   const drawn =
     scenario.faults === undefined
       ? []
-      : drawFaults(scenario.faults, faultTargets(scenario), seed).map((f) => f.entry);
+      : drawFaults(scenario.faults, scheduleTargets(scenario), seed).map((f) => f.entry);
   let runs = 0;
   const attempt = (candidate: Candidate) => {
     runs++;

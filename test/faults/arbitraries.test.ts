@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultScheduleArb, scheduleTargets } from '../../src/faults/arbitraries.js';
+import { faultScheduleArb } from '../../src/faults/arbitraries.js';
 import { clusterConfigArb, workloadArb } from '../../src/faults/config-arbitraries.js';
-import { materialize } from '../../src/faults/materialize.js';
+import { materialize, scheduleTargets } from '../../src/faults/materialize.js';
 import { buildScenario, checkSchedule, scenarioArb } from '../../src/faults/property.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { parseDuration } from '../../src/scenario/duration.js';
