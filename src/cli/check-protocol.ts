@@ -3,8 +3,8 @@
  * (structured clone copies them), never a run with its cluster.
  */
 import type { Counterexample } from '../faults/shrink.js';
-import { ASSERTIONS, ERROR, type Failure, type SeedOutcome } from '../report/check-summary.js';
-import type { ScenarioRun } from '../scenario/run.js';
+import { ERROR, type Failure, type SeedOutcome } from '../report/check-summary.js';
+import { type ScenarioRun, unmetExpectations } from '../scenario/run.js';
 
 /** A scenario as the worker compiles it: the name it is shown by, and its text. */
 export interface ScenarioSource {
@@ -42,23 +42,7 @@ export type Reply =
 
 /** A seed fails a checker whose outcome is not what the scenario expects. */
 export function seedOutcome(run: ScenarioRun): SeedOutcome {
-  const failures: Failure[] = [];
-  for (const check of run.checks) {
-    if (check.met) continue;
-    const first = check.result.violations[0];
-    failures.push({
-      check: check.result.name,
-      text:
-        first?.message ??
-        `expected ${check.expected ?? 'holds'}, but it ${check.result.status === 'holds' ? 'held' : 'was violated'}`,
-    });
-  }
-  const assertion = run.assertions.find((a) => !a.passed);
-  if (assertion !== undefined)
-    failures.push({
-      check: ASSERTIONS,
-      text: `${assertion.line === undefined ? '' : `line ${assertion.line}: `}${assertion.text}`,
-    });
+  const failures: Failure[] = unmetExpectations(run);
   return { seed: run.seed, traceHash: run.traceHash, verdict: run.verdict, failures, events: run.events };
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { CheckName, Violation } from '../checks/types.js';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenario, unmetExpectations } from '../scenario/run.js';
 import type { ScenarioFile, TimelineEntry } from '../scenario/types.js';
 import { type FaultScheduleOptions, faultScheduleArb } from './arbitraries.js';
 import {
@@ -136,7 +136,6 @@ export function checkSchedule(
       violations: c.result.violations,
     }),
   );
-  const failing = checks.filter((c) => !c.met).map((c): string => c.name);
-  if (run.assertions.some((a) => !a.passed)) failing.push('assertions');
+  const failing = unmetExpectations(run).map((unmet) => unmet.check);
   return { verdict: run.verdict, traceHash: run.traceHash, checks, failing, yaml };
 }

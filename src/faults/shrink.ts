@@ -1,6 +1,6 @@
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenario, type ScenarioRun, type UnmetExpectation, unmetExpectations } from '../scenario/run.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { drawFaults } from './generate.js';
 import { materialize, scheduleTargets, type WorkloadEdits } from './materialize.js';
@@ -37,10 +37,9 @@ interface Candidate {
   readonly edits: WorkloadEdits;
 }
 
-/** Whether `check` fails in `run`: its outcome not as expected (`assertions`: one failed). */
-export function failsCheck(run: ReturnType<typeof runScenario>, check: string): boolean {
-  if (check === 'assertions') return run.assertions.some((a) => !a.passed);
-  return run.checks.some((c) => c.result.name === check && !c.met);
+/** The first unmet expectation of `check` in `run`, if it fails it. */
+function failureOf(run: ScenarioRun, check: string): UnmetExpectation | undefined {
+  return unmetExpectations(run).find((unmet) => unmet.check === check);
 }
 
 /**
@@ -67,7 +66,7 @@ export function shrinkFailure(
     runs++;
     const text = materialize(scenario, seed, candidate.faults, { edits: candidate.edits });
     const run = runScenario(compileScenario(scenario.file, text), { seed, trace: 'off' });
-    return failsCheck(run, check) ? run : undefined;
+    return failureOf(run, check) === undefined ? undefined : run;
   };
   let best: Candidate = { faults: drawn, edits: {} };
   if (attempt(best) === undefined) return undefined;
@@ -124,11 +123,8 @@ export function shrinkFailure(
   // The file itself, compiled and run as `kafka-sim run` will: the counterexample is what it does.
   const run = runScenario(compileScenario(scenario.file, yaml), { seed, trace: 'off' });
   runs++;
-  if (!failsCheck(run, check)) return undefined;
-  const violation =
-    check === 'assertions'
-      ? (run.assertions.find((a) => !a.passed)?.text ?? '')
-      : (run.checks.find((c) => c.result.name === check)?.result.violations[0]?.message ?? '');
+  const failure = failureOf(run, check);
+  if (failure === undefined) return undefined;
   return {
     scenario: scenario.name,
     seed,
@@ -137,7 +133,7 @@ export function shrinkFailure(
     faults: best.faults.length,
     drawnFaults: drawn.length,
     traceHash: run.traceHash,
-    violation,
+    violation: failure.text,
     runs,
   };
 }

@@ -5,20 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { CHECK_NAMES } from '../checks/types.js';
+import { ASSERTIONS, type UnmetExpectation } from '../scenario/run.js';
 
 /** The pseudo-checker a seed fails when one of its state assertions does not hold. */
-export const ASSERTIONS = 'assertions';
+export { ASSERTIONS };
 /** The pseudo-checker a seed fails when the simulator throws: a bug worth a report of its own. */
 export const ERROR = 'error';
 
 /** Every checker a sweep reports on, in order (`error` only shows up when a run threw). */
 export const SWEEP_CHECKS: readonly string[] = [...CHECK_NAMES, ASSERTIONS];
 
-/** One checker a seed failed, with what it said first. */
-export interface Failure {
-  readonly check: string;
-  readonly text: string;
-}
+/** A checker a seed failed, with its first violation (unmetExpectations). */
+export type Failure = UnmetExpectation;
 
 /** One seed's run, reduced to what the summary needs. */
 export interface SeedOutcome {

@@ -129,6 +129,39 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
   };
 }
 
+/** The pseudo-checker a failed state assertion (timeline `assert` or `expect.final`) counts as. */
+export const ASSERTIONS = 'assertions';
+
+/** An expectation a run did not meet: a checker's name (or `assertions`) and what went wrong. */
+export interface UnmetExpectation {
+  readonly check: string;
+  readonly text: string;
+}
+
+/**
+ * What the run did not meet, checker by checker with its first violation, then `assertions` with
+ * the first failed one: what `check` counts, shrinking keeps failing and checkSchedule reports.
+ */
+export function unmetExpectations(run: ScenarioRun): UnmetExpectation[] {
+  const unmet: UnmetExpectation[] = [];
+  for (const check of run.checks) {
+    if (check.met) continue;
+    unmet.push({
+      check: check.result.name,
+      text:
+        check.result.violations[0]?.message ??
+        `expected ${check.expected ?? 'holds'}, but it ${check.result.status === 'holds' ? 'held' : 'was violated'}`,
+    });
+  }
+  const assertion = run.assertions.find((a) => !a.passed);
+  if (assertion !== undefined)
+    unmet.push({
+      check: ASSERTIONS,
+      text: `${assertion.line === undefined ? '' : `line ${assertion.line}: `}${assertion.text}`,
+    });
+  return unmet;
+}
+
 /**
  * Runs every checker over the run's histories and final state. The final state is quiescent when
  * every broker and ZooKeeper server is up and the network is whole (then replicas must agree).
