@@ -15,6 +15,7 @@ import { describeTopics } from '../kafka/admin/index.js';
 import { brokerName } from '../kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
 import type { Fault } from '../sim/fault.js';
+import type { ProcessState } from '../sim/process.js';
 import type { SimTime } from '../sim/time.js';
 import type { TraceLevel, TraceRecord } from '../sim/trace.js';
 import type { Action, CompiledScenario, TimedAction } from './compile.js';
@@ -215,6 +216,18 @@ function resolve(
   return target;
 }
 
+/** The process states each process action acts on (World.crash, restart, pause, resume). */
+const ACTS_ON: Readonly<
+  Record<'crash' | 'power-loss' | 'restart' | 'pause' | 'resume' | 'isolate', readonly ProcessState[]>
+> = {
+  crash: ['up', 'paused'],
+  'power-loss': ['up', 'paused'],
+  restart: ['crashed'],
+  pause: ['up'],
+  resume: ['paused'],
+  isolate: ['not-started', 'up', 'paused', 'crashed'],
+};
+
 function apply(
   cluster: Cluster,
   entry: TimedAction,
@@ -264,16 +277,7 @@ function apply(
         return;
       }
       const state = world.state(process);
-      const applies =
-        action.kind === 'isolate' ||
-        (action.kind === 'restart'
-          ? state === 'crashed'
-          : action.kind === 'resume'
-            ? state === 'paused'
-            : action.kind === 'pause'
-              ? state === 'up'
-              : state === 'up' || state === 'paused');
-      if (!applies) {
+      if (!ACTS_ON[action.kind].includes(state)) {
         say(`${action.kind}: ${displayName(process)} is ${state}; nothing done`);
         return;
       }
