@@ -7,6 +7,9 @@
  * 1; the sweeps must agree seed for seed (their sweep hashes and failing seeds), or the bench fails.
  * Each worker pays its own start-up and JIT warm-up, so short sweeps gain less than long ones; and
  * other processes on the host take cores from the workers (the load average is printed with it).
+ * Each mode also prints how many cores it kept busy (CPU time over wall time, for the whole
+ * process): V8 compiles and collects garbage on background threads, so one worker keeps more than
+ * one core busy, and on a 2-core host that caps what a second worker can add.
  *
  *   npm run bench:check                   human-readable
  *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, ...}
@@ -29,10 +32,14 @@ const count = Number(argValue('--count') ?? 40);
 const rounds = Number(argValue('--rounds') ?? 3);
 
 /** One sweep through checkCommand; its summary and wall time. */
-async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; exit: number }> {
+async function sweep(
+  workers: number,
+): Promise<{ summary: CheckSummary; wallMs: number; cores: number; exit: number }> {
   let out = '';
   let err = '';
   const start = performance.now();
+  // CPU time of the whole process, worker threads and V8's background compiler and GC included.
+  const cpuBefore = process.cpuUsage();
   const exit = await checkCommand(
     [file],
     { count: String(count), workers: String(workers), json: true, shrink: false },
@@ -48,13 +55,15 @@ async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: 
     },
   );
   const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cores = (cpu.user + cpu.system) / 1000 / wallMs;
   if (exit === 2) throw new Error(`kafka-sim check failed: ${err}`);
-  return { summary: JSON.parse(out) as CheckSummary, wallMs, exit };
+  return { summary: JSON.parse(out) as CheckSummary, wallMs, cores, exit };
 }
 
-const rates: Record<1 | 2, { sweep: number[]; wall: number[] }> = {
-  1: { sweep: [], wall: [] },
-  2: { sweep: [], wall: [] },
+const rates: Record<1 | 2, { sweep: number[]; wall: number[]; cores: number[] }> = {
+  1: { sweep: [], wall: [], cores: [] },
+  2: { sweep: [], wall: [], cores: [] },
 };
 // Other processes on the host take cores from the workers: the load average tells how many.
 const loadBefore = loadavg()[0] as number;
@@ -62,7 +71,7 @@ let reference: CheckSummary | undefined;
 for (let round = 0; round < rounds; round++) {
   // In turn, so that both see the same load on the host.
   for (const workers of [1, 2] as const) {
-    const { summary, wallMs } = await sweep(workers);
+    const { summary, wallMs, cores } = await sweep(workers);
     const comparable = withoutTiming(summary);
     reference ??= comparable;
     if (!isDeepStrictEqual(comparable, reference))
@@ -70,12 +79,15 @@ for (let round = 0; round < rounds; round++) {
     const s = summary.scenarios[0];
     rates[workers].sweep.push(s?.seedsPerSecond ?? 0);
     rates[workers].wall.push(((s?.seeds.run ?? 0) / wallMs) * 1000);
+    rates[workers].cores.push(cores);
   }
 }
 
 const figure = (workers: 1 | 2) => ({
   seedsPerSecond: Number(median(rates[workers].sweep).toFixed(1)),
   wallSeedsPerSecond: Number(median(rates[workers].wall).toFixed(1)),
+  /** CPU time over wall time: how many cores the sweep kept busy. */
+  coresUsed: Number(median(rates[workers].cores).toFixed(2)),
 });
 const one = figure(1);
 const two = figure(2);
@@ -100,10 +112,10 @@ else {
     `${result.scenario}: ${count} seeds, median of ${rounds} rounds, ${result.availableParallelism} cores, host load average ${result.loadAverage}`,
   );
   console.log(
-    `--workers 1: ${one.seedsPerSecond} seeds/s (${one.wallSeedsPerSecond} over the whole command)`,
+    `--workers 1: ${one.seedsPerSecond} seeds/s (${one.wallSeedsPerSecond} over the whole command), ${one.coresUsed} cores busy`,
   );
   console.log(
-    `--workers 2: ${two.seedsPerSecond} seeds/s (${two.wallSeedsPerSecond} over the whole command)`,
+    `--workers 2: ${two.seedsPerSecond} seeds/s (${two.wallSeedsPerSecond} over the whole command), ${two.coresUsed} cores busy`,
   );
   console.log(
     `ratio 2/1: ${result.ratio} (${result.wallRatio} over the whole command); results identical (sweep hash ${result.sweepHash}, ${result.failingSeeds} failing seeds)`,
