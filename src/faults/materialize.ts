@@ -4,6 +4,7 @@ import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
+import type { SimTime } from '../sim/time.js';
 import { drawFaults, type FaultTargets } from './generate.js';
 
 /**
@@ -47,6 +48,11 @@ export function materialize(
     readonly header?: string;
     /** The comment above the first fault. */
     readonly faultsComment?: string;
+    /**
+     * Heal here (µs) instead of at the `faults:` section's `until`, with the run as much shorter
+     * (the healing period keeps its length), but never ending before the scenario's own timeline.
+     */
+    readonly healAt?: SimTime;
   } = {},
 ): string {
   const edits = options.edits ?? {};
@@ -55,6 +61,9 @@ export function materialize(
     doc.commentBefore = doc.commentBefore ? `${options.header}\n${doc.commentBefore}` : options.header;
   doc.delete('faults');
   doc.set('seed', seed);
+  const heal = healingWindow(scenario, options.healAt);
+  if (heal !== undefined && heal.duration !== scenario.duration)
+    doc.set('duration', formatDuration(heal.duration));
   const removed = new Set(edits.removeClients ?? []);
   for (const key of ['producers', 'consumers']) {
     const clients = doc.get(key);
@@ -90,7 +99,7 @@ export function materialize(
       node.commentBefore = options.faultsComment ?? ` drawn from the faults: section for seed ${seed}`;
     seq.items.push(node);
   }
-  for (const [i, entry] of healing(scenario).entries()) {
+  for (const [i, entry] of healing(scenario, heal).entries()) {
     const node = doc.createNode(entry);
     if (i === 0)
       node.commentBefore =
@@ -101,20 +110,37 @@ export function materialize(
   return doc.toString({ lineWidth: 0 });
 }
 
+/** When the healing period of a `faults:` scenario starts, and when its run ends. */
+interface HealingWindow {
+  readonly at: SimTime;
+  readonly duration: SimTime;
+}
+
 /**
- * The entries that open the healing period at `until`: the network healed and every broker
- * restarted (a no-op for a broker that is up), then restarted again once
- * zookeeper.session.timeout.ms has passed, as systemd's Restart= would keep trying.
+ * The healing period at `until`, or moved earlier to `healAt` with the run shortened by as much
+ * (so the period keeps its length), though never to end before the scenario's own timeline.
  */
-function healing(scenario: CompiledScenario): TimelineEntry[] {
+function healingWindow(scenario: CompiledScenario, healAt: SimTime | undefined): HealingWindow | undefined {
   const spec = scenario.faults;
-  if (spec === undefined) return [];
+  if (spec === undefined) return undefined;
+  if (healAt === undefined || healAt >= spec.until) return { at: spec.until, duration: scenario.duration };
+  const lastEntry = Math.max(0, ...scenario.timeline.map((entry) => entry.at));
+  return { at: healAt, duration: Math.max(scenario.duration - (spec.until - healAt), lastEntry, healAt) };
+}
+
+/**
+ * The entries that open the healing period: the network healed and every broker restarted (a
+ * no-op for a broker that is up), then restarted again once zookeeper.session.timeout.ms has
+ * passed, as systemd's Restart= would keep trying.
+ */
+function healing(scenario: CompiledScenario, window: HealingWindow | undefined): TimelineEntry[] {
+  if (window === undefined) return [];
   const sessionTimeout =
     (scenario.brokerConfig['zookeeper.session.timeout.ms'] ??
       DEFAULT_BROKER_CONFIG['zookeeper.session.timeout.ms']) * 1000;
-  const entries: TimelineEntry[] = [{ at: formatDuration(spec.until), heal: true }];
-  for (const at of [spec.until, spec.until + sessionTimeout + 2_000_000])
-    if (at <= scenario.duration)
+  const entries: TimelineEntry[] = [{ at: formatDuration(window.at), heal: true }];
+  for (const at of [window.at, window.at + sessionTimeout + 2_000_000])
+    if (at <= window.duration)
       for (let id = 1; id <= scenario.brokers; id++)
         entries.push({ at: formatDuration(at), restart: brokerName(id) });
   return entries;

@@ -2,6 +2,7 @@ import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import { runScenario, type ScenarioRun, type UnmetExpectation, unmetExpectations } from '../scenario/run.js';
 import type { TimelineEntry } from '../scenario/types.js';
+import { SECOND, type SimTime } from '../sim/time.js';
 import { drawFaults } from './generate.js';
 import { materialize, scheduleTargets, type WorkloadEdits } from './materialize.js';
 
@@ -31,10 +32,12 @@ export interface ShrinkOptions {
   readonly maxRuns?: number;
 }
 
-/** One candidate: the faults left and the workload changes. */
+/** One candidate: the faults left, the workload changes and when the healing period starts. */
 interface Candidate {
   readonly faults: readonly TimelineEntry[];
   readonly edits: WorkloadEdits;
+  /** Heal here (µs) rather than at the `faults:` section's `until`, the run as much shorter. */
+  readonly healAt?: SimTime;
 }
 
 /** The first unmet expectation of `check` in `run`, if it fails it. */
@@ -62,18 +65,31 @@ export function shrinkFailure(
       ? []
       : drawFaults(scenario.faults, scheduleTargets(scenario), seed).map((f) => f.entry);
   let runs = 0;
-  const attempt = (candidate: Candidate) => {
+  const written = (candidate: Candidate, more: Parameters<typeof materialize>[3] = {}) =>
+    materialize(scenario, seed, candidate.faults, {
+      edits: candidate.edits,
+      ...(candidate.healAt === undefined ? {} : { healAt: candidate.healAt }),
+      ...more,
+    });
+  /** The checks a candidate fails, when `check` is one of them. */
+  const attempt = (candidate: Candidate): Set<string> | undefined => {
     runs++;
-    const text = materialize(scenario, seed, candidate.faults, { edits: candidate.edits });
-    const run = runScenario(compileScenario(scenario.file, text), { seed, trace: 'off' });
-    return failureOf(run, check) === undefined ? undefined : run;
+    const run = runScenario(compileScenario(scenario.file, written(candidate)), { seed, trace: 'off' });
+    return failureOf(run, check) === undefined
+      ? undefined
+      : new Set(unmetExpectations(run).map((unmet) => unmet.check));
   };
   let best: Candidate = { faults: drawn, edits: {} };
-  if (attempt(best) === undefined) return undefined;
-  const tryCandidate = (candidate: Candidate): boolean => {
+  let bestFailing = attempt(best);
+  if (bestFailing === undefined) return undefined;
+  /** Takes the candidate if `check` still fails (and, with `noNewFailures`, nothing else newly does). */
+  const tryCandidate = (candidate: Candidate, noNewFailures = false): boolean => {
     if (runs >= maxRuns) return false;
-    if (attempt(candidate) === undefined) return false;
+    const failing = attempt(candidate);
+    if (failing === undefined) return false;
+    if (noNewFailures && [...failing].some((name) => !bestFailing?.has(name))) return false;
     best = candidate;
+    bestFailing = failing;
     return true;
   };
   for (let progress = true; progress && runs < maxRuns; ) {
@@ -95,6 +111,19 @@ export function shrinkFailure(
       const faults = best.faults.map((f, j) => (j === i ? shorter : f));
       if (tryCandidate({ ...best, faults })) progress = true;
     }
+    // Heal sooner: a second after the last fault left has ended (or halfway there), the run as much
+    // shorter. A shorter run leaves the workload less time, so it must not fail anything new.
+    const until = scenario.faults?.until;
+    if (until !== undefined) {
+      const current = best.healAt ?? until;
+      const target = (Math.ceil(lastFaultEnd(best.faults) / SECOND) + 1) * SECOND;
+      const halfway = Math.ceil((target + current) / 2 / SECOND) * SECOND;
+      for (const healAt of new Set([target, halfway]))
+        if (healAt < current && tryCandidate({ ...best, healAt }, true)) {
+          progress = true;
+          break;
+        }
+    }
     // A smaller workload: fewer records per producer, then fewer clients.
     for (const producer of scenario.producers) {
       const count = best.edits.producerCounts?.[producer.name] ?? producer.workload.count;
@@ -111,12 +140,15 @@ export function shrinkFailure(
     }
   }
   const removed = best.edits.removeClients ?? [];
+  const healed =
+    best.healAt === undefined || scenario.faults === undefined
+      ? ''
+      : `, healed at ${formatDuration(best.healAt)} instead of ${formatDuration(scenario.faults.until)}`;
   const header = [
     ` counterexample: ${check} fails at seed ${seed} of ${scenario.file}.`,
-    ` Shrunk from ${drawn.length} fault(s) to ${best.faults.length} in ${runs} runs${removed.length > 0 ? `, without ${removed.join(', ')}` : ''}.`,
+    ` Shrunk from ${drawn.length} fault(s) to ${best.faults.length} in ${runs} runs${removed.length > 0 ? `, without ${removed.join(', ')}` : ''}${healed}.`,
   ].join('\n');
-  const yaml = materialize(scenario, seed, best.faults, {
-    edits: best.edits,
+  const yaml = written(best, {
     header,
     faultsComment: ` the faults left of seed ${seed}'s draw, after shrinking`,
   });
@@ -136,6 +168,17 @@ export function shrinkFailure(
     violation: failure.text,
     runs,
   };
+}
+
+/** When the last of `faults` has ended (µs): its `at`, plus its `for` if it has one. */
+function lastFaultEnd(faults: readonly TimelineEntry[]): SimTime {
+  let end = 0;
+  for (const fault of faults) {
+    const at = parseDuration(fault.at) ?? 0;
+    const lasts = fault.for === undefined ? 0 : (parseDuration(fault.for) ?? 0);
+    end = Math.max(end, at + lasts);
+  }
+  return end;
 }
 
 /** The fault without `client`: out of a partition's groups; a fault aimed at it is dropped. */

@@ -37,6 +37,20 @@ describe('shrinkFailure', () => {
     120_000,
   );
 
+  it('heals sooner: a second after its last fault, the run as much shorter, nothing new failing', () => {
+    const scenario = library('sweeps/non-idempotent-producer');
+    const counterexample = shrinkFailure(scenario, 1, 'reorder');
+    if (counterexample === undefined) throw new Error('seed 1 no longer fails reorder');
+    const replay = runScenario(compileScenario('counterexample.yaml', counterexample.yaml));
+    const heal = replay.timeline.find((t) => t.text === 'network healed');
+    const until = scenario.faults?.until as number;
+    expect(heal?.time).toBeLessThan(until);
+    // The healing period keeps its length: the run ends as much sooner.
+    expect(replay.simulatedMs * 1000).toBe(scenario.duration - (until - (heal?.time as number)));
+    expect(counterexample.yaml).toMatch(/healed at \d+s instead of 45s/);
+    expect(replay.checks.filter((c) => !c.met).map((c) => c.result.name)).toEqual(['reorder']);
+  });
+
   it('finds nothing to shrink where the check holds', () => {
     expect(shrinkFailure(library('sweeps/safe'), 1, 'lost-write')).toBeUndefined();
   });
