@@ -7,12 +7,15 @@
  * 1; the sweeps must agree seed for seed (their sweep hashes and failing seeds), or the bench fails.
  * Each worker pays its own start-up and JIT warm-up, so short sweeps gain less than long ones; and
  * other processes on the host take cores from the workers (the load average is printed with it).
+ * Each round is also read against the host: bench/host-parallelism.ts measures, before and after
+ * it, what two CPU-bound threads get over one, since a host whose second core is shared with other
+ * machines caps what any second worker can add.
  * Each mode also prints how many cores it kept busy (CPU time over wall time, for the whole
  * process): V8 compiles and collects garbage on background threads, so one worker keeps more than
  * one core busy, and on a 2-core host that caps what a second worker can add.
  *
  *   npm run bench:check                   human-readable
- *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, ...}
+ *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, "roundRatio": n, ...}
  *   npm run bench:check -- --count 100    more seeds
  *   npm run bench:check -- --rounds 5     more rounds (the median is reported)
  *   npm run bench:check -- path/to.yaml   another scenario
@@ -24,6 +27,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { checkCommand } from '../src/cli/check-command.js';
 import { type CheckSummary, withoutTiming } from '../src/report/check-summary.js';
 import { argValue, median } from './args.js';
+import { hostParallelism } from './host-parallelism.js';
 
 const file =
   process.argv.find((a) => a.endsWith('.yaml')) ??
@@ -65,10 +69,15 @@ const rates: Record<1 | 2, { sweep: number[]; wall: number[]; cores: number[] }>
   1: { sweep: [], wall: [], cores: [] },
   2: { sweep: [], wall: [], cores: [] },
 };
+/** Each round's 2-over-1 ratio: its two sweeps ran back to back, so a host that speeds up or slows down between rounds moves both. */
+const roundRatios: number[] = [];
+/** What the host could give each round: two CPU-bound threads over one, measured before and after it. */
+const hostRatios: number[] = [];
 // Other processes on the host take cores from the workers: the load average tells how many.
 const loadBefore = loadavg()[0] as number;
 let reference: CheckSummary | undefined;
 for (let round = 0; round < rounds; round++) {
+  const hostBefore = await hostParallelism();
   // In turn, so that both see the same load on the host.
   for (const workers of [1, 2] as const) {
     const { summary, wallMs, cores } = await sweep(workers);
@@ -81,6 +90,8 @@ for (let round = 0; round < rounds; round++) {
     rates[workers].wall.push(((s?.seeds.run ?? 0) / wallMs) * 1000);
     rates[workers].cores.push(cores);
   }
+  roundRatios.push((rates[2].sweep.at(-1) as number) / (rates[1].sweep.at(-1) as number));
+  hostRatios.push((hostBefore + (await hostParallelism())) / 2);
 }
 
 const figure = (workers: 1 | 2) => ({
@@ -101,6 +112,11 @@ const result = {
   workers1: one,
   workers2: two,
   ratio: Number((two.seedsPerSecond / one.seedsPerSecond).toFixed(2)),
+  /** The median of the rounds' own ratios, and each of them. */
+  roundRatio: Number(median(roundRatios).toFixed(2)),
+  roundRatios: roundRatios.map((r) => Number(r.toFixed(2))),
+  /** Each round's host parallelism (2 spinning threads over 1), for reading the ratios against. */
+  hostRatios: hostRatios.map((r) => Number(r.toFixed(2))),
   wallRatio: Number((two.wallSeedsPerSecond / one.wallSeedsPerSecond).toFixed(2)),
   identical: true,
   sweepHash: s?.sweepHash,
@@ -119,5 +135,9 @@ else {
   );
   console.log(
     `ratio 2/1: ${result.ratio} (${result.wallRatio} over the whole command); results identical (sweep hash ${result.sweepHash}, ${result.failingSeeds} failing seeds)`,
+  );
+  console.log(`ratio of each round: ${result.roundRatios.join(', ')} (median ${result.roundRatio})`);
+  console.log(
+    `what the host gave each round (two CPU-bound threads over one, around it): ${result.hostRatios.join(', ')}`,
   );
 }
