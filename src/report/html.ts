@@ -11,7 +11,6 @@ import {
 } from './model.js';
 import { storyTime } from './story.js';
 import {
-  escapeXml,
   FAMILY_COLOUR,
   FAMILY_LABEL,
   LEFT,
@@ -21,6 +20,7 @@ import {
   spaceTimeSvg,
   timeLabel,
 } from './svg.js';
+import { escapeXml } from './xml.js';
 
 /** The step kinds, in the order the page's data numbers them. */
 export const STEP_KINDS: readonly StepKind[] = [

@@ -3,6 +3,7 @@
  * <testsuite> per scenario, one <testcase> per checker. Pure: a string from the summary.
  */
 import { type CheckSummary, ERROR, type ScenarioSummary, SWEEP_CHECKS } from './check-summary.js';
+import { escapeXml } from './xml.js';
 
 export interface JUnitCase {
   readonly name: string;
@@ -23,27 +24,6 @@ export interface JUnitSuite {
   readonly time?: number;
   readonly properties: readonly (readonly [string, string])[];
   readonly cases: readonly JUnitCase[];
-}
-
-/** XML 1.0 forbids these even escaped: C0 controls but tab and newlines, U+FFFE/F, lone surrogates. */
-function forbidden(codePoint: number): boolean {
-  if (codePoint < 0x20) return codePoint !== 0x09 && codePoint !== 0x0a && codePoint !== 0x0d;
-  return (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint === 0xfffe || codePoint === 0xffff;
-}
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-
-/** Text safe in an attribute or element: markup escaped, forbidden characters replaced. */
-export function escapeXml(text: string): string {
-  let clean = '';
-  // By code point: a surrogate pair is one character, a lone surrogate is not valid text.
-  for (const c of text) clean += forbidden(c.codePointAt(0) as number) ? '\uFFFD' : c;
-  return clean.replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
 }
 
 const attributes = (pairs: readonly (readonly [string, string | number])[]): string =>

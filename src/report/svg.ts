@@ -1,6 +1,7 @@
 import type { SimTime } from '../sim/time.js';
 import type { MessageFamily } from './messages.js';
 import type { CellValue, ReportModel, Step } from './model.js';
+import { escapeXml } from './xml.js';
 
 /**
  * The report's static drawings, as SVG text: the space-time overview (a lane per process, the
@@ -31,14 +32,6 @@ export const FAMILY_LABEL: Record<MessageFamily, string> = {
   zookeeper: 'ZooKeeper',
   other: 'other',
 };
-
-/** Escapes text for SVG and HTML. */
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`,
-  );
-}
 
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 

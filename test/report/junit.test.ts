@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from '../../src/checks/types.js';
 import { checkSummary, type SeedOutcome } from '../../src/report/check-summary.js';
-import { checkJUnit, escapeXml, junitXml } from '../../src/report/junit.js';
+import { checkJUnit, junitXml } from '../../src/report/junit.js';
+import { escapeXml } from '../../src/report/xml.js';
 import { testcases, unescapeXml, xmlProblems } from '../cli/check-xml.js';
 
 const runs = { numRuns: Number(process.env.FC_RUNS ?? 300) };
@@ -44,6 +45,10 @@ describe('JUnit XML', () => {
           },
         ]);
         expect(xmlProblems(xml)).toEqual([]);
+        // Nothing XML forbids is left: no control byte, no U+FFFE/F, no surrogate outside a pair.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML forbids.
+        expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+        expect(xml).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
         // What XML allows comes back unchanged.
         // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML forbids.
         if (!/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/.test(text))
