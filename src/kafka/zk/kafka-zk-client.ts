@@ -35,14 +35,15 @@ import {
 } from '../zk-data.js';
 import { inSequence } from './sequence.js';
 
-export type Done<T> = (
-  result:
-    | ({ readonly ok: true } & T)
-    | {
-        readonly ok: false;
-        readonly code: FailureCode | 'CONTROLLER_MOVED' | 'NODE_OWNED_BY_ANOTHER_SESSION';
-      },
-) => void;
+/** What one of Kafka's ZooKeeper operations gives back: its result, or why it failed. */
+export type Outcome<T> =
+  | ({ readonly ok: true } & T)
+  | {
+      readonly ok: false;
+      readonly code: FailureCode | 'CONTROLLER_MOVED' | 'NODE_OWNED_BY_ANOTHER_SESSION';
+    };
+
+export type Done<T> = (result: Outcome<T>) => void;
 
 /**
  * Kafka's operations on ZooKeeper (KafkaZkClient at 3.8.0) over one ZooKeeper session, with
@@ -78,10 +79,6 @@ export class KafkaZkClient {
     });
   }
 
-  private retrying<T>(attempt: (done: Done<T>) => void, done: Done<T>): void {
-    this.untilConnected(attempt, done);
-  }
-
   /** Creates each path (and its parents) as a persistent node with no data, if missing. */
   ensurePaths(paths: readonly string[], done: Done<object>): void {
     const all: string[] = [];
@@ -98,7 +95,7 @@ export class KafkaZkClient {
         done({ ok: true });
         return;
       }
-      this.retrying<object>(
+      this.untilConnected<Outcome<object>>(
         (d) =>
           this.zk.create(path, null, 'PERSISTENT', (o) =>
             d(o.code === 'OK' || o.code === 'NODEEXISTS' ? { ok: true } : { ok: false, code: o.code }),
@@ -115,7 +112,7 @@ export class KafkaZkClient {
    */
   registerBroker(id: number, registration: string, done: Done<{ brokerEpoch: number }>): void {
     const path = brokerPath(id);
-    this.retrying<{ brokerEpoch: number }>(
+    this.untilConnected<Outcome<{ brokerEpoch: number }>>(
       (d) =>
         this.zk.multi(
           [
@@ -161,13 +158,16 @@ export class KafkaZkClient {
 
   /** The controller's id, or -1; watches `/controller` for changes. */
   getControllerId(done: Done<{ controllerId: number }>): void {
-    this.retrying<{ controllerId: number }>(
+    this.untilConnected<Outcome<{ controllerId: number }>>(
       (d) =>
         this.zk.getData(CONTROLLER_PATH, { watch: true }, (o) => {
           if (o.code === 'OK') d({ ok: true, controllerId: o.data === null ? -1 : decodeController(o.data) });
           else if (o.code === 'NONODE') {
             // Not there: leave an exists watch so that its creation is seen (ControllerChangeHandler).
-            this.zk.exists(CONTROLLER_PATH, { watch: true }, () => d({ ok: true, controllerId: -1 }));
+            // A lost connection leaves no watch: the whole read is sent again, as getBrokers does.
+            this.zk.exists(CONTROLLER_PATH, { watch: true }, (e) =>
+              d(e.code === 'CONNECTIONLOSS' ? { ok: false, code: e.code } : { ok: true, controllerId: -1 }),
+            );
           } else d({ ok: false, code: o.code });
         }),
       done,
@@ -183,7 +183,7 @@ export class KafkaZkClient {
     timestampMs: number,
     done: Done<{ epoch: number; epochZkVersion: number }>,
   ): void {
-    this.retrying<{ epoch: number; epochZkVersion: number }>(
+    this.untilConnected<Outcome<{ epoch: number; epochZkVersion: number }>>(
       (d) =>
         this.readControllerEpoch((current) => {
           if (!current.ok) {
@@ -264,7 +264,7 @@ export class KafkaZkClient {
 
   /** The registered brokers with their epochs (czxid), watching `/brokers/ids` for changes. */
   getBrokers(done: Done<{ brokers: Map<number, number> }>): void {
-    this.retrying<{ brokers: Map<number, number> }>(
+    this.untilConnected<Outcome<{ brokers: Map<number, number> }>>(
       (d) =>
         this.zk.getChildren(BROKER_IDS_PATH, { watch: true }, (o) => {
           if (o.code !== 'OK') {
@@ -378,14 +378,7 @@ export interface StoredPartitionState {
   readonly zkVersion: number;
 }
 
-export type FencedWriteResult =
-  | 'OK'
-  | 'CONTROLLER_MOVED'
-  | 'BADVERSION'
-  | 'NODEEXISTS'
-  | 'NONODE'
-  | 'CONNECTIONLOSS'
-  | 'OTHER';
+export type FencedWriteResult = 'OK' | 'CONTROLLER_MOVED' | 'BADVERSION' | 'NODEEXISTS' | 'NONODE' | 'OTHER';
 
 /** Controller-side reads and fenced writes (KafkaZkClient, with the epoch check of §3.2). */
 export class ControllerZk {
@@ -395,17 +388,9 @@ export class ControllerZk {
     return this.kafkaZk.zk;
   }
 
-  /** Every request sent again after a reconnect if the connection is lost under it. */
-  private retry<O extends object>(
-    request: (reply: (outcome: O) => void) => void,
-    done: (outcome: O) => void,
-  ): void {
-    this.kafkaZk.untilConnected(request, done);
-  }
-
   /** Topic names, watching `/brokers/topics` for new ones. */
   getTopics(done: (topics: string[] | undefined) => void): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: ChildrenCallback) => this.zk.getChildren(BROKER_TOPICS_PATH, { watch: true }, reply),
       (o) => done(o.code === 'OK' ? [...o.children] : undefined),
     );
@@ -413,7 +398,7 @@ export class ControllerZk {
 
   /** A topic's assignment, watching it for added partitions. */
   getTopic(topic: string, done: (znode: TopicZNode | undefined) => void): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: DataCallback) => this.zk.getData(topicPath(topic), { watch: true }, reply),
       (o) => done(o.code === 'OK' && o.data !== null ? decodeTopic(o.data) : undefined),
     );
@@ -421,7 +406,7 @@ export class ControllerZk {
 
   /** A topic's config overrides (`/config/topics/<t>`), {} if none. */
   getTopicConfig(topic: string, done: (config: Record<string, string>) => void): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: DataCallback) => this.zk.getData(topicConfigPath(topic), { watch: false }, reply),
       (o) => done(o.code === 'OK' && o.data !== null ? decodeTopicConfig(o.data) : {}),
     );
@@ -432,7 +417,7 @@ export class ControllerZk {
     partition: number,
     done: (state: StoredPartitionState | undefined) => void,
   ): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: DataCallback) => this.zk.getData(partitionStatePath(topic, partition), { watch: false }, reply),
       (o) =>
         done(
@@ -492,7 +477,7 @@ export class ControllerZk {
 
   /** ISR change notifications (below IBP 2.7-IV2), watching `/isr_change_notification`. */
   getIsrChangeNotifications(done: (children: string[]) => void): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: ChildrenCallback) => this.zk.getChildren(ISR_CHANGE_NOTIFICATION_PATH, { watch: true }, reply),
       (o) => done(o.code === 'OK' ? [...o.children] : []),
     );
@@ -503,7 +488,7 @@ export class ControllerZk {
     child: string,
     done: (partitions: { topic: string; partition: number }[]) => void,
   ): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: DataCallback) =>
         this.zk.getData(`${ISR_CHANGE_NOTIFICATION_PATH}/${child}`, { watch: false }, reply),
       (o) =>
@@ -525,7 +510,7 @@ export class ControllerZk {
 
   /** Topics queued for deletion, watching `/admin/delete_topics`. */
   getTopicsToDelete(done: (topics: string[]) => void): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: ChildrenCallback) => this.zk.getChildren(DELETE_TOPICS_PATH, { watch: true }, reply),
       (o) => done(o.code === 'OK' ? [...o.children] : []),
     );
@@ -543,7 +528,7 @@ export class ControllerZk {
     inSequence(
       paths,
       (path, next) =>
-        this.retry(
+        this.kafkaZk.untilConnected(
           (reply: VoidCallback) => this.zk.delete(path, -1, reply),
           () => next(),
         ),
@@ -571,7 +556,7 @@ export class ControllerZk {
     epochZkVersion: number,
     done: (result: { code: FencedWriteResult; version?: number }) => void,
   ): void {
-    this.retry(
+    this.kafkaZk.untilConnected(
       (reply: MultiCallback) =>
         this.zk.multi([{ type: 'check', path: CONTROLLER_EPOCH_PATH, version: epochZkVersion }, op], reply),
       (outcome) => {
@@ -582,8 +567,7 @@ export class ControllerZk {
         else if (
           outcome.code === 'BADVERSION' ||
           outcome.code === 'NODEEXISTS' ||
-          outcome.code === 'NONODE' ||
-          outcome.code === 'CONNECTIONLOSS'
+          outcome.code === 'NONODE'
         ) {
           done({ code: outcome.code });
         } else done({ code: 'OTHER' });
