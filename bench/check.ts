@@ -36,9 +36,7 @@ const count = Number(argValue('--count') ?? 40);
 const rounds = Number(argValue('--rounds') ?? 3);
 
 /** One sweep through checkCommand; its summary and wall time. */
-async function sweep(
-  workers: number,
-): Promise<{ summary: CheckSummary; wallMs: number; cores: number; exit: number }> {
+async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; cores: number }> {
   let out = '';
   let err = '';
   const start = performance.now();
@@ -62,7 +60,7 @@ async function sweep(
   const cpu = process.cpuUsage(cpuBefore);
   const cores = (cpu.user + cpu.system) / 1000 / wallMs;
   if (exit === 2) throw new Error(`kafka-sim check failed: ${err}`);
-  return { summary: JSON.parse(out) as CheckSummary, wallMs, cores, exit };
+  return { summary: JSON.parse(out) as CheckSummary, wallMs, cores };
 }
 
 const rates: Record<1 | 2, { sweep: number[]; wall: number[]; cores: number[] }> = {

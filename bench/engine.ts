@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Peer } from '../src/sim/process.js';
 import { World } from '../src/sim/world.js';
+import { median } from './args.js';
 
 const EVENTS = 1_000_000;
 const PROCESSES = 16;
@@ -122,11 +123,6 @@ function baselineRun(events: number): number {
   const elapsed = performance.now() - start;
   if (queue.size !== PROCESSES * MESSAGES_PER_PROCESS) throw new Error('baseline lost events');
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 function main(): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { Chalk } from 'chalk';
@@ -19,8 +19,9 @@ import { NO_PROGRESS, type Progress, progressBar } from './check-progress.js';
 import type { ScenarioSource } from './check-protocol.js';
 import { UsageError } from './check-seeds.js';
 import { ShrinkJob, shrinkRequests, writeCounterexamples } from './check-shrink.js';
-import { chunkSize, SweepJob } from './check-sweep.js';
-import type { Output } from './run-command.js';
+import { SweepJob } from './check-sweep.js';
+import { EXIT_BAD_INPUT } from './main.js';
+import { explain, type Output } from './run-command.js';
 
 export type { CheckCommandOptions } from './check-options.js';
 
@@ -29,13 +30,10 @@ export interface CheckIO extends Output {
   readonly progress?: NodeJS.WritableStream;
 }
 
-export const EXIT_PASS = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_BAD_INPUT = 2;
+const EXIT_PASS = 0;
+const EXIT_FAIL = 1;
 /** Interrupted (128 + SIGINT) with no failure found before. */
-export const EXIT_INTERRUPTED = 130;
-
-const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
+const EXIT_INTERRUPTED = 130;
 
 /** Reads and compiles every file; a ScenarioError's message already says file:line:column. */
 function loadScenarios(files: readonly string[]): { sources: ScenarioSource[]; names: string[] } {
@@ -47,7 +45,7 @@ function loadScenarios(files: readonly string[]): { sources: ScenarioSource[]; n
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${errorCode(error)}`);
+      throw new UsageError(`cannot read ${file}: ${explain(error)}`);
     }
     names.push(compileScenario(file, text).name);
     sources.push({ file, text });
@@ -61,15 +59,15 @@ function checkWritable(file: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
-    throw new UsageError(`cannot write the JUnit report to ${file}: ${errorCode(error)}`);
+    throw new UsageError(`cannot write the JUnit report to ${file}: ${explain(error)}`);
   }
-  if (!statSync(dirname(file)).isDirectory())
-    throw new UsageError(`cannot write the JUnit report to ${file}: ${dirname(file)} is not a folder`);
+  // mkdirSync has refused a file in the way of the folder; a folder where the file goes is left.
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new UsageError(`cannot write the JUnit report to ${file}: it is a folder`);
 }
 
 interface SweepOutcome {
   readonly summary: CheckSummary;
-  readonly interrupted: boolean;
   /** Shrinks that threw: printed, the exit code as the sweep says. */
   readonly warnings: readonly string[];
   /** Counterexamples that could not be written: printed, exit code 2 (as `run` with its report). */
@@ -99,7 +97,7 @@ async function shrinkFailures(
   try {
     return { written: writeCounterexamples(shrinks.outcomes, names, plan.reportDir), warnings };
   } catch (error) {
-    const writeError = `cannot write a counterexample under ${plan.reportDir}: ${errorCode(error)}`;
+    const writeError = `cannot write a counterexample under ${plan.reportDir}: ${explain(error)}`;
     return { written: [], warnings, writeError };
   }
 }
@@ -118,8 +116,8 @@ async function sweep(
     () => performance.now(),
     (done, failing) => progress.update(done, failing),
   );
-  const tasks = Math.ceil(job.total / chunkSize(job.total, plan.workers, plan.failFast));
-  const pool = tasks === 0 ? undefined : new CheckPool(Math.min(plan.workers, tasks), { scenarios: sources });
+  const pool =
+    job.tasks === 0 ? undefined : new CheckPool(Math.min(plan.workers, job.tasks), { scenarios: sources });
   let interrupted = false;
   const onInterrupt = () => {
     interrupted = true;
@@ -142,8 +140,7 @@ async function sweep(
       results.map((r) => ({ ...r, counterexamples: [] })),
       stop(),
     );
-    if (pool === undefined || !plan.shrink || interrupted)
-      return { summary: unshrunk, interrupted, warnings: [] };
+    if (pool === undefined || !plan.shrink || interrupted) return { summary: unshrunk, warnings: [] };
     const { written, warnings, writeError } = await shrinkFailures(pool, unshrunk, names, plan, io);
     const withExamples: ScenarioResults[] = results.map((r, i) => ({
       ...r,
@@ -152,7 +149,6 @@ async function sweep(
     // Ctrl-C while shrinking keeps the counterexamples already found.
     return {
       summary: checkSummary(withExamples, stop()),
-      interrupted,
       warnings,
       ...(writeError === undefined ? {} : { writeError }),
     };
@@ -187,7 +183,7 @@ export async function checkCommand(
     else throw error;
     return EXIT_BAD_INPUT;
   }
-  const { summary, interrupted, warnings, writeError } = await sweep(plan, loaded.sources, loaded.names, io);
+  const { summary, warnings, writeError } = await sweep(plan, loaded.sources, loaded.names, io);
   for (const message of [...warnings, ...(writeError === undefined ? [] : [writeError])])
     io.err(`kafka-sim check: ${message}\n`);
   if (plan.json) io.out(`${JSON.stringify(summary)}\n`);
@@ -202,11 +198,11 @@ export async function checkCommand(
     try {
       writeFileSync(plan.junit, checkJUnit(summary));
     } catch (error) {
-      io.err(`kafka-sim check: cannot write the JUnit report to ${plan.junit}: ${errorCode(error)}\n`);
+      io.err(`kafka-sim check: cannot write the JUnit report to ${plan.junit}: ${explain(error)}\n`);
       written = false;
     }
   }
   if (!written) return EXIT_BAD_INPUT;
   if (summary.verdict === 'fail') return EXIT_FAIL;
-  return interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
+  return summary.interrupted === true ? EXIT_INTERRUPTED : EXIT_PASS;
 }

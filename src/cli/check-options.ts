@@ -1,5 +1,14 @@
 import { parseDuration } from '../scenario/duration.js';
-import { parseCount, parseSeedRange, parseShard, type Sweep, UsageError, WHOLE } from './check-seeds.js';
+import {
+  integer,
+  parseCount,
+  parseSeedRange,
+  parseShard,
+  type Sweep,
+  UsageError,
+  WHOLE,
+} from './check-seeds.js';
+import { DEFAULT_REPORT_DIR } from './run-command.js';
 
 /** `kafka-sim check`'s flags as commander gives them (strings, unchecked). */
 export interface CheckCommandOptions {
@@ -31,7 +40,6 @@ export interface CheckPlan {
 }
 
 export const DEFAULT_COUNT = '100';
-export const DEFAULT_REPORT_DIR = 'reports';
 const MAX_WORKERS = 256;
 
 /** Checks the flags; throws UsageError with the message to print. */
@@ -43,7 +51,7 @@ export function checkPlan(options: CheckCommandOptions, defaultWorkers: number):
   const shard = options.shard === undefined ? WHOLE : parseShard(options.shard);
   let workers = defaultWorkers;
   if (options.workers !== undefined) {
-    workers = /^[0-9]+$/.test(options.workers) ? Number(options.workers) : 0;
+    workers = integer(options.workers) ?? 0;
     if (workers < 1 || workers > MAX_WORKERS)
       throw new UsageError(`--workers must be an integer from 1 to ${MAX_WORKERS}, not '${options.workers}'`);
   }

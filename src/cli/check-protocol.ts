@@ -23,7 +23,7 @@ export type Task =
   | { readonly kind: 'shrink'; readonly scenario: number; readonly seed: number; readonly check: string };
 
 /** What the summary needs of a counterexample (the worker sends only this). */
-export type ShrunkExample = Pick<Counterexample, 'yaml' | 'faults' | 'traceHash' | 'runs'>;
+export type ShrunkExample = Pick<Counterexample, 'yaml' | 'faults' | 'traceHash'>;
 
 export interface ShrinkOutcome {
   readonly scenario: number;
@@ -43,11 +43,11 @@ export type Reply =
 /** A seed fails a checker whose outcome is not what the scenario expects. */
 export function seedOutcome(run: ScenarioRun): SeedOutcome {
   const failures: Failure[] = unmetExpectations(run);
-  return { seed: run.seed, traceHash: run.traceHash, verdict: run.verdict, failures, events: run.events };
+  return { seed: run.seed, traceHash: run.traceHash, failures, events: run.events };
 }
 
 /** A seed whose run threw. */
 export function erroredOutcome(seed: number, error: unknown): SeedOutcome {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { seed, traceHash: '', verdict: 'fail', failures: [{ check: ERROR, text }], events: 0 };
+  return { seed, traceHash: '', failures: [{ check: ERROR, text }], events: 0 };
 }

@@ -27,7 +27,8 @@ export interface Sweep extends SeedRange {
 
 export const WHOLE: Shard = { index: 1, total: 1 };
 
-const integer = (text: string): number | undefined =>
+/** A non-negative integer written in decimal digits, or undefined. */
+export const integer = (text: string): number | undefined =>
   /^[0-9]+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
 
 /** `A..B` with 0 <= A <= B. */

@@ -67,6 +67,11 @@ export class SweepJob implements PoolJob {
     return this.size * this.scenarios.length;
   }
 
+  /** Tasks the sweep is handed out in: more workers than this would idle. */
+  get tasks(): number {
+    return Math.ceil(this.total / this.chunk);
+  }
+
   /** No more seeds are handed out (Ctrl-C); those running finish or are terminated. */
   stop(): void {
     this.stopped = true;

@@ -48,7 +48,7 @@ port.on('message', (task: Task) => {
       const counterexample =
         found === undefined
           ? undefined
-          : { yaml: found.yaml, faults: found.faults, traceHash: found.traceHash, runs: found.runs };
+          : { yaml: found.yaml, faults: found.faults, traceHash: found.traceHash };
       post({
         kind: 'shrunk',
         outcome: {

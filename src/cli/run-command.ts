@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { replaySeed } from '../report/check-summary.js';
 import { buildReport, reportFolderName } from '../report/index.js';
 import { storyTime, type Tone, tellStory, verdictTable } from '../report/story.js';
 import { runSummary } from '../report/summary.js';
@@ -40,10 +41,11 @@ const TONE: Record<Tone, (c: ChalkInstance) => ChalkInstance> = {
 /** Where reports go unless `--report-dir` says otherwise: `reports/` in the current folder. */
 export const DEFAULT_REPORT_DIR = 'reports';
 
-/** Why a path cannot be written, in a few words after Node's error code. */
-function explain(error: unknown): string {
+/** Why a path cannot be read or written, in a few words after Node's error code. */
+export function explain(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const words: Record<string, string> = {
+    ENOENT: 'no such file or folder',
     ENOTDIR: 'a part of the path is a file, not a folder',
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
@@ -152,7 +154,7 @@ export function runCommand(file: string | undefined, options: RunCommandOptions,
   );
   for (const a of run.assertions.filter((x) => !x.passed))
     io.out(chalk.red(`  not met${a.line === undefined ? '' : ` (line ${a.line})`}: ${a.text}\n`));
-  if (verdict === 'fail') io.out(`replay: kafka-sim run ${shown} --seed ${run.seed}\n`);
+  if (verdict === 'fail') io.out(`replay: ${replaySeed(shown, run.seed)}\n`);
   if (reportFile !== undefined && options.quiet !== true) io.out(`report: ${reportFile}\n`);
   return verdict === 'pass' ? 0 : 1;
 }

@@ -22,8 +22,7 @@ export type Failure = UnmetExpectation;
 export interface SeedOutcome {
   readonly seed: number;
   readonly traceHash: string;
-  readonly verdict: 'pass' | 'fail';
-  /** In checker order, then `assertions` (or only `error`). */
+  /** In checker order, then `assertions` (or only `error`); the seed failed if there is any. */
   readonly failures: readonly Failure[];
   readonly events: number;
 }

@@ -1,4 +1,5 @@
 import type { ScenarioRun } from '../scenario/run.js';
+import { replaySeed } from './check-summary.js';
 import { CLIENT_SCRIPT } from './html-script.js';
 import { REPORT_CSS } from './html-style.js';
 import { MESSAGE_FAMILIES } from './messages.js';
@@ -179,7 +180,7 @@ export function renderHtml(run: ScenarioRun, model: ReportModel): string {
 <header>
 <h1>${escapeXml(model.scenario)} <span class="verdict verdict-${model.verdict}">${verdict}</span></h1>
 <p class="description">${escapeXml(model.description)}</p>
-<p class="meta">seed ${model.seed} · trace ${escapeXml(model.traceHash)} · ${model.events} events · ${timeLabel(model.duration)} simulated · ${shown} · replay: <code>kafka-sim run ${escapeXml(run.scenario.file)} --seed ${model.seed}</code></p>
+<p class="meta">seed ${model.seed} · trace ${escapeXml(model.traceHash)} · ${model.events} events · ${timeLabel(model.duration)} simulated · ${shown} · replay: <code>${escapeXml(replaySeed(run.scenario.file, model.seed))}</code></p>
 </header>
 <nav id="stepbar" aria-label="step through the run">
 <div class="controls">

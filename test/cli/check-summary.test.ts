@@ -19,7 +19,6 @@ const outcomeArbitrary = (seed: number): fc.Arbitrary<SeedOutcome> =>
     fc.record({
       seed: fc.constant(seed),
       traceHash: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 }),
-      verdict: fc.constant(failing.length > 0 ? ('fail' as const) : ('pass' as const)),
       failures: fc.constant(failing.map((check) => ({ check, text: `${check} at ${seed}` }))),
       events: fc.nat({ max: 10_000 }),
     }),
@@ -35,6 +34,15 @@ const results = (outcomes: readonly SeedOutcome[], wallMs = 1000): ScenarioResul
   wallMs,
   counterexamples: [],
 });
+
+/** A seed's outcome: it failed if `failures` has any. */
+const outcome = (seed: number, failures: SeedOutcome['failures'], traceHash = 'h'): SeedOutcome => ({
+  seed,
+  traceHash,
+  failures,
+  events: 1,
+});
+const TWICE = [{ check: 'duplicate', text: 'twice' }];
 
 describe('check: the summary', () => {
   it('aggregates per checker whatever order the seeds came in', () => {
@@ -83,29 +91,16 @@ describe('check: the summary', () => {
   });
 
   it('hashes the sweep: a different trace hash at one seed gives a different sweep hash', () => {
-    const outcome = (seed: number, traceHash: string): SeedOutcome => ({
-      seed,
-      traceHash,
-      verdict: 'pass',
-      failures: [],
-      events: 1,
-    });
-    const a = summarizeScenario(results([outcome(1, 'aa'), outcome(2, 'bb')]));
-    const b = summarizeScenario(results([outcome(2, 'bb'), outcome(1, 'aa')]));
-    const c = summarizeScenario(results([outcome(1, 'aa'), outcome(2, 'bc')]));
+    const a = summarizeScenario(results([outcome(1, [], 'aa'), outcome(2, [], 'bb')]));
+    const b = summarizeScenario(results([outcome(2, [], 'bb'), outcome(1, [], 'aa')]));
+    const c = summarizeScenario(results([outcome(1, [], 'aa'), outcome(2, [], 'bc')]));
     expect(a.sweepHash).toBe(b.sweepHash);
     expect(a.sweepHash).not.toBe(c.sweepHash);
   });
 
   it('gives seeds per second from the wall time, and a verdict over every scenario', () => {
-    const pass: SeedOutcome = { seed: 1, traceHash: 'x', verdict: 'pass', failures: [], events: 3 };
-    const fail: SeedOutcome = {
-      seed: 2,
-      traceHash: 'y',
-      verdict: 'fail',
-      failures: [{ check: 'duplicate', text: 'twice' }],
-      events: 3,
-    };
+    const pass = outcome(1, []);
+    const fail = outcome(2, TWICE);
     const summary = checkSummary([results([pass, fail], 500), results([pass], 0)], { stoppedByBudget: true });
     expect(summary.scenarios.map((s) => s.seedsPerSecond)).toEqual([4, 0]);
     expect(summary.verdict).toBe('fail');
@@ -116,27 +111,16 @@ describe('check: the summary', () => {
   });
 
   it('quotes a file name the shell would split in the replay command', () => {
-    const fail: SeedOutcome = {
-      seed: 7,
-      traceHash: 'y',
-      verdict: 'fail',
-      failures: [{ check: 'duplicate', text: 'twice' }],
-      events: 3,
-    };
-    const s = summarizeScenario({ ...results([fail]), file: "my dir/it's.yaml" });
+    const s = summarizeScenario({ ...results([outcome(7, TWICE)]), file: "my dir/it's.yaml" });
     expect(s.firstFailures.duplicate?.replay).toBe(`kafka-sim run 'my dir/it'\\''s.yaml' --seed 7`);
   });
 });
 
 describe('check: the summary as text', () => {
   it('has a line per checker, the failing seeds, the first violation and the replay command', () => {
-    const outcomes: SeedOutcome[] = [3, 1, 2, 12, 11, 10, 9, 8, 7, 6, 5, 4].map((seed) => ({
-      seed,
-      traceHash: 'h',
-      verdict: seed % 2 === 0 ? 'fail' : 'pass',
-      failures: seed % 2 === 0 ? [{ check: 'duplicate', text: `twice at ${seed}` }] : [],
-      events: 1,
-    }));
+    const outcomes: SeedOutcome[] = [3, 1, 2, 12, 11, 10, 9, 8, 7, 6, 5, 4].map((seed) =>
+      outcome(seed, seed % 2 === 0 ? [{ check: 'duplicate', text: `twice at ${seed}` }] : []),
+    );
     const summary = checkSummary(
       [
         {

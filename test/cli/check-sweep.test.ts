@@ -16,7 +16,6 @@ const outcome = (scenario: number, seed: number, fails: ReadonlySet<string>): Se
   return {
     seed,
     traceHash: `h${scenario}-${seed}`,
-    verdict: failing ? 'fail' : 'pass',
     failures: failing ? [{ check: 'lost-write', text: `lost at ${seed}` }] : [],
     events: seed,
   };
