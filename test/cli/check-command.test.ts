@@ -161,9 +161,13 @@ describe('kafka-sim check', () => {
       [[fixture, '--workers', 'many'], '--workers must be an integer'],
       [[fixture, '--time-budget', 'soon'], '--time-budget must be a duration'],
       [[join(dir, 'missing.yaml')], 'cannot read'],
+      [[join(dir, 'missing.yaml')], 'ENOENT (no such file or folder)'],
       [[typo], `${typo}:6:5: unknown key 'crahs'`],
       // A folder that cannot be made (a file is in the way); a missing one is made.
-      [[fixture, '--junit', join(typo, 'j.xml')], 'cannot write the JUnit report'],
+      [[fixture, '--junit', join(typo, 'j.xml')], 'EEXIST (a file of that name is in the way)'],
+      // The report's own name is a folder: refused now, not after the sweep.
+      [[fixture, '--junit', dir], 'cannot write the JUnit report'],
+      [[fixture, '--junit', dir], 'it is a folder'],
     ];
     const results = await Promise.all(cases.map(([args]) => check(args)));
     results.forEach((r, i) => {
