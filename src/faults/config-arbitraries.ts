@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import type { CommitMode } from '../clients/consumer/application.js';
-import type { BrokerConfig } from '../kafka/config.js';
+import { DEFAULT_PRODUCER_CONFIG } from '../clients/producer/config.js';
+import type { BrokerConfig, TruncationMode } from '../kafka/config.js';
 import type { ConsumerFileSpec, ProducerFileSpec, TopicFileSpec } from '../scenario/types.js';
+
+/** How a follower truncates when it starts following (the `cluster.truncation` of a scenario). */
+export type Truncation = TruncationMode;
 
 /** An inclusive range of whole numbers. */
 export interface IntRange {
   readonly min: number;
   readonly max: number;
 }
-
-export type Truncation = 'leader-epoch' | 'high-watermark';
 
 /** A cluster and its one topic, as a scenario file's `cluster:` and `topics:` say them. */
 export interface ClusterSetup {
@@ -104,7 +106,8 @@ export interface WorkloadOptions {
   readonly start?: string;
 }
 
-const MAX_RETRIES = 2_147_483_647;
+/** Kafka's default retries (Integer.MAX_VALUE): what an idempotent producer needs. */
+const MAX_RETRIES = DEFAULT_PRODUCER_CONFIG.retries;
 
 /**
  * Producers with their acks, idempotence, max.in.flight and retries, and one consumer group.

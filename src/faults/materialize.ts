@@ -19,7 +19,12 @@ export function scheduleTargets(scenario: CompiledScenario): FaultTargets {
     producers: scenario.producers.map((p) => p.name),
     consumers: scenario.consumers.map((c) => c.name),
     partitions: scenario.topics.flatMap((t) => {
-      const count = t.assignment?.length ?? t.partitions ?? 1;
+      // A topic without a partition count gets the brokers' num.partitions, as auto-creation does.
+      const count =
+        t.assignment?.length ??
+        t.partitions ??
+        scenario.brokerConfig['num.partitions'] ??
+        DEFAULT_BROKER_CONFIG['num.partitions'];
       return Array.from({ length: count }, (_, p) => `${t.name}-${p}`);
     }),
   };

@@ -75,9 +75,8 @@ export function shrinkFailure(
   const attempt = (candidate: Candidate): Set<string> | undefined => {
     runs++;
     const run = runScenario(compileScenario(scenario.file, written(candidate)), { seed, trace: 'off' });
-    return failureOf(run, check) === undefined
-      ? undefined
-      : new Set(unmetExpectations(run).map((unmet) => unmet.check));
+    const failing = new Set(unmetExpectations(run).map((unmet) => unmet.check));
+    return failing.has(check) ? failing : undefined;
   };
   let best: Candidate = { faults: drawn, edits: {} };
   let bestFailing = attempt(best);

@@ -157,7 +157,7 @@ const ACTION_KEYS = [
 ] as const;
 
 /** The actions `for` can undo. */
-export const LASTING_ACTIONS: readonly Action['kind'][] = [
+const LASTING_ACTIONS: readonly Action['kind'][] = [
   'crash',
   'power-loss',
   'pause',

@@ -165,7 +165,7 @@ function explain(error: ErrorObject, data: unknown): { path: string[]; key: bool
 }
 
 /** What a timeline entry must hold, with the actions it may name. */
-export function timelineEntryProblem(where: string): string {
+function timelineEntryProblem(where: string): string {
   const actions = Object.keys(schemaAt('/properties/timeline/items/properties') ?? {}).filter(
     (k) => k !== 'at' && k !== 'for',
   );

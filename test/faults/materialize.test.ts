@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { materialize } from '../../src/faults/materialize.js';
+import { materialize, scheduleTargets } from '../../src/faults/materialize.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 
 const S = 1_000_000;
@@ -57,5 +57,28 @@ describe('materialize with healAt', () => {
     expect(materialize(scenario, 7, [], { healAt: 40 * S })).toBe(plain);
     expect(plain).toMatch(/^duration: 90s$/m);
     expect(materialize(scenario, 7, [], { healAt: 12 * S })).toMatch(/^duration: 72s$/m);
+  });
+});
+
+describe('scheduleTargets', () => {
+  it("aims at every partition a topic gets, the brokers' num.partitions when the topic says none", () => {
+    const scenario = compileScenario(
+      's.yaml',
+      `name: s
+description: d
+duration: 30s
+cluster: { brokers: 3, config: { num.partitions: 3 } }
+topics:
+  - { name: orders, replication-factor: 3 }
+  - { name: audit, partitions: 2, replication-factor: 3 }
+`,
+    );
+    expect(scheduleTargets(scenario).partitions).toEqual([
+      'orders-0',
+      'orders-1',
+      'orders-2',
+      'audit-0',
+      'audit-1',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ export type ControllerRequest = Extract<
 >;
 
 /** Pause before sending a request again (ControllerChannelManager.RequestSendThread.backoff). */
-export const CONTROLLER_REQUEST_BACKOFF_MS = 100;
+const CONTROLLER_REQUEST_BACKOFF_MS = 100;
 
 interface BrokerQueue {
   readonly waiting: ControllerRequest[];
@@ -63,7 +63,10 @@ export class ControllerChannel {
     const queue = this.queues.get(brokerId);
     if (queue === undefined || !queue.retryScheduled) return;
     queue.retryScheduled = false;
+    // The request in flight again; or, if its answer came in the meantime, the next one, which
+    // waited for the backoff (without this, the queue stalled for good).
     if (queue.inFlight !== undefined) this.io.sendToBroker(brokerId, queue.inFlight);
+    else this.sendNext(brokerId, queue);
   }
 
   removeBroker(brokerId: number): void {

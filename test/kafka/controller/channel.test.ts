@@ -61,6 +61,17 @@ describe('ControllerChannel (ControllerChannelManager)', () => {
     expect(sent).toEqual(['2:1', '2:3']);
   });
 
+  it('sends the next request after the backoff when the one in flight was answered during it', () => {
+    const { channel, sent } = harness();
+    channel.send(2, request(1));
+    channel.handleDisconnect(2);
+    channel.send(2, request(2));
+    channel.handleResponse(2, 1); // the answer was on its way when the connection broke
+    expect(sent).toEqual(['2:1']);
+    channel.retry(2);
+    expect(sent).toEqual(['2:1', '2:2']);
+  });
+
   it('delivers every request exactly in order per broker, whatever breaks in between', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('send', 'answer', 'break', 'retry'), { maxLength: 60 }), (ops) => {
@@ -79,6 +90,13 @@ describe('ControllerChannel (ControllerChannelManager)', () => {
         const ids = sent.map((s) => Number(s.split(':')[1]));
         for (let i = 1; i < ids.length; i++)
           expect((ids[i] as number) === ids[i - 1] || ids[i] === (ids[i - 1] as number) + 1).toBe(true);
+        // Then the connection holds and every answer comes: nothing queued is ever dropped.
+        for (let i = 0; i < next; i++) {
+          channel.retry(2);
+          const last = sent[sent.length - 1];
+          if (last !== undefined) channel.handleResponse(2, Number(last.split(':')[1]));
+        }
+        if (next > 1) expect(sent[sent.length - 1]).toBe(`2:${next - 1}`);
       }),
     );
   });
