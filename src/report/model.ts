@@ -434,8 +434,10 @@ export function buildReportModel(run: ScenarioRun, options: ModelOptions = {}): 
         // One partition or isolation ends; the others stay.
         const i = networkRules.indexOf(detail);
         if (i >= 0) networkRules.splice(i, 1);
+        // A side's band is `isolated <process> <rule>`: ended only with its own rule, not one whose
+        // text merely ends the same way.
         for (const key of [...open.keys()])
-          if (key === `partition ${detail}` || (key.startsWith('isolated ') && key.endsWith(` ${detail}`)))
+          if (key === `partition ${detail}` || /^isolated \S+ (.+)$/.exec(key)?.[1] === detail)
             end(key, r.time);
         const isolated = /^isolate (\S+)$/.exec(detail);
         if (isolated !== null) end(`isolated ${isolated[1]}`, r.time);

@@ -273,3 +273,29 @@ describe('step lines', () => {
     );
   });
 });
+
+describe('report model: network bands', () => {
+  it('ends a partition side with its own rule, not with a rule whose text it ends with', () => {
+    const scenario = compileScenario(
+      'bands.yaml',
+      `name: bands
+description: d
+duration: 20s
+topics:
+  - name: orders
+    assignment: [[1, 2, 3]]
+timeline:
+  - { at: 5s, for: 5s, partition: [[broker-1], [broker-2, broker-3]] }
+  - { at: 6s, for: 10s, partition: [[zookeeper-1], [broker-1], [broker-2, broker-3]] }
+`,
+    );
+    const model = buildReportModel(runScenario(scenario, { trace: 'messages' }));
+    const sides = model.faults.filter((f) => f.kind === 'isolated');
+    // The first rule's side ends at 10 s; the second rule's sides stay until 16 s.
+    expect(sides.map((f) => [model.processes[f.process], f.from / 1e6, f.to / 1e6])).toEqual([
+      ['broker-1', 5, 10],
+      ['zookeeper-1', 6, 16],
+      ['broker-1', 6, 16],
+    ]);
+  });
+});
