@@ -15,6 +15,7 @@ import { describeTopics } from '../kafka/admin/index.js';
 import { brokerName } from '../kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
 import type { Fault } from '../sim/fault.js';
+import { isolateRuleName, partitionRuleName } from '../sim/network.js';
 import type { ProcessState } from '../sim/process.js';
 import type { SimTime } from '../sim/time.js';
 import type { TraceLevel, TraceRecord } from '../sim/trace.js';
@@ -300,7 +301,7 @@ function apply(
       else if (action.kind === 'isolate')
         undoLater(
           'heal',
-          { kind: 'lift', rule: `isolate ${process}` },
+          { kind: 'lift', rule: isolateRuleName(process) },
           `${displayName(process)} can reach the network again`,
         );
       return;
@@ -308,9 +309,11 @@ function apply(
     case 'partition': {
       const shown = action.groups.map((g) => `[${g.join(', ')}]`).join(' | ');
       fault({ kind: 'partition', groups: action.groups }, `network partitioned into ${shown}`);
-      // The rule's name as Network.partition gives it in the trace.
-      const rule = action.groups.map((group) => `[${group.join(' ')}]`).join(' | ');
-      undoLater('heal', { kind: 'lift', rule }, `network partition ${shown} ended`);
+      undoLater(
+        'heal',
+        { kind: 'lift', rule: partitionRuleName(action.groups) },
+        `network partition ${shown} ended`,
+      );
       return;
     }
     case 'heal':

@@ -28,6 +28,13 @@ function checkLoss(loss: number): void {
   if (!(loss >= 0 && loss <= 1)) throw new RangeError(`loss must be a probability in [0, 1], got ${loss}`);
 }
 
+/** The name the trace gives a partition rule, and what `lift` takes to end it. */
+export const partitionRuleName = (groups: readonly (readonly string[])[]): string =>
+  groups.map((group) => `[${group.join(' ')}]`).join(' | ');
+
+/** The name the trace gives an isolation, and what `lift` takes to end it. */
+export const isolateRuleName = (name: string): string => `isolate ${name}`;
+
 /**
  * The simulated network's faults and settings. Links are one per direction between two processes;
  * partitions are rules, so processes that start later are cut as the rules say. Every change is
@@ -122,7 +129,7 @@ export class Network {
         },
       },
       'partition',
-      groups.map((group) => `[${group.join(' ')}]`).join(' | '),
+      partitionRuleName(groups),
     );
   }
 
@@ -140,7 +147,7 @@ export class Network {
   /** Cuts `name` off from every other process, both ways, including processes started later. */
   isolate(name: string): void {
     const index = this.kernel.processIndex(name);
-    this.addRule({ cuts: (f, t) => (f === index) !== (t === index) }, 'partition', `isolate ${name}`);
+    this.addRule({ cuts: (f, t) => (f === index) !== (t === index) }, 'partition', isolateRuleName(name));
   }
 
   /** Stalls the link `from` → `to`: its messages wait, in order, until `release`. */
