@@ -15,6 +15,12 @@ export const ERROR = 'error';
 /** Every checker a sweep reports on, in order (`error` only shows up when a run threw). */
 export const SWEEP_CHECKS: readonly string[] = [...CHECK_NAMES, ASSERTIONS];
 
+/** What a scenario's summary reports on, in order: every checker and `assertions`, then `error` if a seed threw. */
+export const reportedChecks = (s: Pick<ScenarioSummary, 'failing'>): string[] => [
+  ...SWEEP_CHECKS,
+  ...Object.keys(s.failing).filter((c) => !SWEEP_CHECKS.includes(c)),
+];
+
 /** A checker a seed failed, with its first violation (unmetExpectations). */
 export type Failure = UnmetExpectation;
 

@@ -1,5 +1,5 @@
 /** `kafka-sim check`'s summary as a person reads it: a line per scenario and checker. Pure. */
-import { type CheckSummary, type ScenarioSummary, SWEEP_CHECKS } from './check-summary.js';
+import { type CheckSummary, reportedChecks, type ScenarioSummary, SWEEP_CHECKS } from './check-summary.js';
 
 export interface CheckLine {
   readonly text: string;
@@ -22,7 +22,7 @@ function scenarioLines(s: ScenarioSummary): CheckLine[] {
       tone: 'plain',
     },
   ];
-  const checks = [...SWEEP_CHECKS, ...Object.keys(s.failing).filter((c) => !SWEEP_CHECKS.includes(c))];
+  const checks = reportedChecks(s);
   for (const check of checks) {
     const failing = s.failing[check];
     const first = s.firstFailures[check];

@@ -2,7 +2,7 @@
  * JUnit XML for `kafka-sim check`, as CI servers read it (Jenkins, GitLab, GitHub annotations): one
  * <testsuite> per scenario, one <testcase> per checker. Pure: a string from the summary.
  */
-import { type CheckSummary, ERROR, type ScenarioSummary, SWEEP_CHECKS } from './check-summary.js';
+import { type CheckSummary, ERROR, reportedChecks, type ScenarioSummary } from './check-summary.js';
 import { escapeXml } from './xml.js';
 
 export interface JUnitCase {
@@ -124,7 +124,7 @@ function checkerCase(summary: ScenarioSummary, check: string): JUnitCase {
 /** The JUnit report of a check: every checker (and `assertions`) of every scenario. */
 export function checkJUnit(summary: CheckSummary): string {
   const suites = summary.scenarios.map((s): JUnitSuite => {
-    const checks = [...SWEEP_CHECKS, ...Object.keys(s.failing).filter((c) => !SWEEP_CHECKS.includes(c))];
+    const checks = reportedChecks(s);
     const seeds = s.seeds;
     return {
       name: s.scenario,
