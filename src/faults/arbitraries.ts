@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
+import { MILLISECOND } from '../sim/time.js';
 import { BOUNCE, kindApplies } from './generate.js';
 import { FAULT_KINDS, type FaultKind } from './spec.js';
 
@@ -30,9 +31,8 @@ export interface FaultScheduleOptions {
 }
 
 /** Times in whole milliseconds, as generate.ts draws them. */
-const MS = 1_000;
 /** A `restart` is a bounce, as drawFaults bounces (in milliseconds here). */
-const BOUNCE_MS = { min: BOUNCE.min / MS, max: BOUNCE.max / MS };
+const BOUNCE_MS = { min: BOUNCE.min / MILLISECOND, max: BOUNCE.max / MILLISECOND };
 
 interface Window {
   readonly from: number;
@@ -61,9 +61,9 @@ export function faultScheduleArb(options: FaultScheduleOptions): fc.Arbitrary<Ti
 function windowOf(options: FaultScheduleOptions): Window {
   const ms = (text: string, what: string): number => {
     const time = parseDuration(text);
-    if (time === undefined || time % MS !== 0)
+    if (time === undefined || time % MILLISECOND !== 0)
       throw new RangeError(`faultScheduleArb: ${what} ${text} is not a duration in whole milliseconds.`);
-    return time / MS;
+    return time / MILLISECOND;
   };
   const from = ms(options.from ?? '0s', 'from');
   const until = ms(options.until, 'until');
@@ -91,7 +91,7 @@ type Timing = { readonly at: string; readonly for?: string };
 /** A start in the window and, for a lasting fault, a length; the start moves back to end in time. */
 function timingArb(window: Window, range: { readonly min: number; readonly max: number } | null) {
   const width = window.until - window.from;
-  const at = (t: number) => formatDuration(t * MS);
+  const at = (t: number) => formatDuration(t * MILLISECOND);
   if (range === null)
     return fc.integer({ min: 0, max: width }).map((t): Timing => ({ at: at(window.from + t) }));
   const min = Math.min(range.min, width);
@@ -99,7 +99,7 @@ function timingArb(window: Window, range: { readonly min: number; readonly max: 
   return fc.tuple(fc.integer({ min: 0, max: width - min }), fc.integer({ min, max })).map(
     ([start, lasts]): Timing => ({
       at: at(window.from + Math.min(start, width - lasts)),
-      for: formatDuration(lasts * MS),
+      for: formatDuration(lasts * MILLISECOND),
     }),
   );
 }

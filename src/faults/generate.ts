@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { Rng } from '../sim/rng.js';
-import type { SimTime } from '../sim/time.js';
+import { MILLISECOND, type SimTime } from '../sim/time.js';
 import type { FaultKind, FaultSpec } from './spec.js';
 
 /** What the generator may aim at: the scenario's processes and the partitions it starts with. */
@@ -20,9 +20,8 @@ export interface DrawnFault {
   readonly entry: TimelineEntry;
 }
 
-const MS = 1_000;
 /** A `restart` is a bounce: the broker is back within this (FoundationDB's "reboot"). */
-export const BOUNCE = { min: 100 * MS, max: 3_000 * MS };
+export const BOUNCE = { min: 100 * MILLISECOND, max: 3_000 * MILLISECOND };
 
 /** Whether `kind` has something to hit among `targets` (lists left out are empty). */
 export function kindApplies(
@@ -98,7 +97,7 @@ function pickWeighted(kinds: readonly FaultKind[], weights: ReadonlyMap<FaultKin
 
 /** Whole milliseconds in [min, max]. */
 function msBetween(rng: Rng, min: SimTime, max: SimTime): SimTime {
-  return rng.intBetween(Math.ceil(min / MS), Math.floor(max / MS)) * MS;
+  return rng.intBetween(Math.ceil(min / MILLISECOND), Math.floor(max / MILLISECOND)) * MILLISECOND;
 }
 
 function drawOne(kind: FaultKind, spec: FaultSpec, targets: FaultTargets, rng: Rng): DrawnFault {

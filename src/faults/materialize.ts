@@ -4,7 +4,7 @@ import { DEFAULT_BROKER_CONFIG } from '../kafka/config.js';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
-import type { SimTime } from '../sim/time.js';
+import { MILLISECOND, SECOND, type SimTime } from '../sim/time.js';
 import { drawFaults, type FaultTargets } from './generate.js';
 
 /**
@@ -142,9 +142,9 @@ function healing(scenario: CompiledScenario, window: HealingWindow | undefined):
   if (window === undefined) return [];
   const sessionTimeout =
     (scenario.brokerConfig['zookeeper.session.timeout.ms'] ??
-      DEFAULT_BROKER_CONFIG['zookeeper.session.timeout.ms']) * 1000;
+      DEFAULT_BROKER_CONFIG['zookeeper.session.timeout.ms']) * MILLISECOND;
   const entries: TimelineEntry[] = [{ at: formatDuration(window.at), heal: true }];
-  for (const at of [window.at, window.at + sessionTimeout + 2_000_000])
+  for (const at of [window.at, window.at + sessionTimeout + 2 * SECOND])
     if (at <= window.duration)
       for (let id = 1; id <= scenario.brokers; id++)
         entries.push({ at: formatDuration(at), restart: brokerName(id) });

@@ -105,8 +105,8 @@ export function shrinkFailure(
     for (let i = 0; i < best.faults.length; i++) {
       const fault = best.faults[i] as TimelineEntry;
       const lasts = fault.for === undefined ? undefined : parseDuration(fault.for);
-      if (lasts === undefined || lasts < 2_000_000) continue;
-      const shorter = { ...fault, for: formatDuration(Math.floor(lasts / 2_000_000) * 1_000_000) };
+      if (lasts === undefined || lasts < 2 * SECOND) continue;
+      const shorter = { ...fault, for: formatDuration(Math.floor(lasts / 2 / SECOND) * SECOND) };
       const faults = best.faults.map((f, j) => (j === i ? shorter : f));
       if (tryCandidate({ ...best, faults })) progress = true;
     }

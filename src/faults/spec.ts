@@ -1,4 +1,4 @@
-import type { SimTime } from '../sim/time.js';
+import { SECOND, type SimTime } from '../sim/time.js';
 
 /**
  * The kinds of fault a `faults:` section may mix. Each becomes one timeline entry, most with a
@@ -55,4 +55,4 @@ export interface FaultsFileSpec {
 }
 
 export const DEFAULT_FAULT_COUNT: FaultCount = { kind: 'range', min: 1, max: 5 };
-export const DEFAULT_LASTS = { min: 1_000_000, max: 30_000_000 };
+export const DEFAULT_LASTS = { min: SECOND, max: 30 * SECOND };
