@@ -16,7 +16,6 @@ import { brokerName } from '../kafka/broker/io.js';
 import { describedTopicFromZooKeeper } from '../kafka/describe-cluster.js';
 import type { Fault } from '../sim/fault.js';
 import { isolateRuleName, partitionRuleName } from '../sim/network.js';
-import type { ProcessState } from '../sim/process.js';
 import type { SimTime } from '../sim/time.js';
 import type { TraceLevel, TraceRecord } from '../sim/trace.js';
 import type { Action, CompiledScenario, TimedAction } from './compile.js';
@@ -217,18 +216,6 @@ function resolve(
   return target;
 }
 
-/** The process states each process action acts on (World.crash, restart, pause, resume). */
-const ACTS_ON: Readonly<
-  Record<'crash' | 'power-loss' | 'restart' | 'pause' | 'resume' | 'isolate', readonly ProcessState[]>
-> = {
-  crash: ['up', 'paused'],
-  'power-loss': ['up', 'paused'],
-  restart: ['crashed'],
-  pause: ['up'],
-  resume: ['paused'],
-  isolate: ['not-started', 'up', 'paused', 'crashed'],
-};
-
 function apply(
   cluster: Cluster,
   entry: TimedAction,
@@ -278,7 +265,7 @@ function apply(
         return;
       }
       const state = world.state(process);
-      if (!ACTS_ON[action.kind].includes(state)) {
+      if (!world.inject({ kind: action.kind, process })) {
         say(`${action.kind}: ${displayName(process)} is ${state}; nothing done`);
         return;
       }
@@ -290,10 +277,7 @@ function apply(
         resume: 'resumed',
         isolate: 'isolated from the network',
       }[action.kind];
-      fault(
-        { kind: action.kind, process },
-        `${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`,
-      );
+      say(`${displayName(process)} ${verb}${process === what ? '' : ` (${what})`}`);
       if (action.kind === 'crash' || action.kind === 'power-loss')
         undoLater('restart', { kind: 'restart', process }, `${displayName(process)} restarted`);
       else if (action.kind === 'pause')

@@ -327,24 +327,20 @@ export class World<Msg = unknown, Tag = unknown> {
   }
 
   /** Applies a fault now; a process fault on a process not in a state it applies to is a no-op. */
-  inject(fault: Fault): void {
+  inject(fault: Fault): boolean {
     const net = this.network;
     switch (fault.kind) {
+      // A process fault acts only on a process in a state it applies to (crash: up or paused...).
       case 'crash':
-        this.crash(fault.process);
-        break;
+        return this.crash(fault.process);
       case 'power-loss':
-        this.crash(fault.process, { powerLoss: true });
-        break;
+        return this.crash(fault.process, { powerLoss: true });
       case 'restart':
-        this.restart(fault.process);
-        break;
+        return this.restart(fault.process);
       case 'pause':
-        this.pause(fault.process);
-        break;
+        return this.pause(fault.process);
       case 'resume':
-        this.resume(fault.process);
-        break;
+        return this.resume(fault.process);
       case 'isolate':
         net.isolate(fault.process);
         break;
@@ -373,6 +369,7 @@ export class World<Msg = unknown, Tag = unknown> {
         net.heal();
         break;
     }
+    return true;
   }
 
   /** Applies a fault at simulated time `time`, labelled in the trace by what it does. */
