@@ -75,8 +75,8 @@ export class Fetcher {
   private byReachableLeader<T>(
     items: Iterable<T>,
     leaderOf: (item: T) => PartitionLeader | undefined,
-  ): Map<number, { item: T; leader: PartitionLeader }[]> {
-    const byNode = new Map<number, { item: T; leader: PartitionLeader }[]>();
+  ): Map<number, T[]> {
+    const byNode = new Map<number, T[]>();
     for (const item of items) {
       const leader = leaderOf(item);
       if (leader === undefined) {
@@ -87,9 +87,9 @@ export class Fetcher {
         this.network.wakeWhenConnectable(leader.leader);
         continue;
       }
-      const list = byNode.get(leader.leader) ?? [];
-      byNode.set(leader.leader, list);
-      list.push({ item, leader });
+      const list = byNode.get(leader.leader);
+      if (list === undefined) byNode.set(leader.leader, [item]);
+      else list.push(item);
     }
     return byNode;
   }
@@ -103,22 +103,16 @@ export class Fetcher {
     const fetchable = this.subscriptions
       .assigned()
       .filter((p) => p.state === 'fetching' && !p.pendingRevocation && !this.subscriptions.hasBuffered(p));
-    const byNode = new Map<number, FetchPartition[]>();
     for (const [node, parts] of this.byReachableLeader(fetchable, (p) => p.currentLeader)) {
       if (this.fetching.has(node)) continue;
-      byNode.set(
-        node,
-        parts.map(({ item: p, leader }) => ({
-          topic: p.topic,
-          partition: p.partition,
-          fetchOffset: p.position,
-          // The epoch of the leader the position was validated against (FetchPosition.currentLeader).
-          currentLeaderEpoch: leader.leaderEpoch,
-          lastFetchedEpoch: -1,
-        })),
-      );
-    }
-    for (const [node, partitions] of byNode) {
+      const partitions: FetchPartition[] = parts.map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        fetchOffset: p.position,
+        // The epoch of the leader the position was validated against (FetchPosition.currentLeader).
+        currentLeaderEpoch: (p.currentLeader as PartitionLeader).leaderEpoch,
+        lastFetchedEpoch: -1,
+      }));
       this.fetching.add(node);
       this.network.send(
         node,
@@ -212,8 +206,7 @@ export class Fetcher {
       this.subscriptions.partitionsNeedingValidation(now),
       (p) => p.currentLeader,
     );
-    for (const [node, entries] of byNode) {
-      const parts = entries.map((e) => e.item);
+    for (const [node, parts] of byNode) {
       const requested = parts.map((p) => ({
         p,
         position: p.position,
@@ -317,8 +310,7 @@ export class Fetcher {
       .filter((p) => p.state === 'awaiting-reset' && !this.listing.has(p.key));
     const byNode = this.byReachableLeader(resetting, (p) => this.metadata.leaderFor(p.topic, p.partition));
     const timestamp = this.config['auto.offset.reset'] === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
-    for (const [node, entries] of byNode) {
-      const parts = entries.map((e) => e.item);
+    for (const [node, parts] of byNode) {
       for (const p of parts) this.listing.add(p.key);
       const done = () => {
         for (const p of parts) this.listing.delete(p.key);
