@@ -218,7 +218,10 @@ class Compiler {
         this.fail([...path, 'name'], `a client named '${c.name}' is defined twice.`);
       this.clients.add(c.name);
     }
-    const timeline = (s.timeline ?? []).map((entry, i) => this.entry(entry, i, config));
+    // A loop, not .map(closure): a sweep compiles the scenario once per seed, and the closure's
+    // optimized code (this.entry inlined) would be dropped at each full GC and compiled again.
+    const timeline: TimedAction[] = [];
+    for (const [i, entry] of (s.timeline ?? []).entries()) timeline.push(this.entry(entry, i, config));
     this.checkRestores(timeline);
     const startedByTimeline = new Set(
       timeline.flatMap(({ action }) => (action.kind === 'start' ? [action.client] : [])),

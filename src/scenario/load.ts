@@ -1,5 +1,14 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+} from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import { SCENARIO_SCHEMA } from './schema.js';
 import type { ScenarioFile } from './types.js';
@@ -31,39 +40,50 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
-function sourceMap(file: string, doc: Document, lines: LineCounter): SourceMap {
-  const position = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
+/**
+ * A class, not an object of closures: a scenario is compiled once per seed of a sweep, and V8
+ * drops the optimized code of closures that are garbage at a full collection, to compile it again.
+ */
+class YamlSourceMap implements SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(path: readonly (string | number)[], key = false): { line: number; column: number } {
+    let node: unknown = this.doc.contents;
+    let found = this.position(0);
+    if (node !== null && typeof node === 'object' && 'range' in node)
+      found = this.position((node as Node).range?.[0] ?? 0);
+    for (const [i, segment] of path.entries()) {
+      if (isMap(node)) {
+        const pair = pairNamed(node.items, String(segment));
+        if (pair === undefined) break;
+        const last = i === path.length - 1;
+        const target = last && key ? pair.key : pair.value;
+        const range = (target as Node | null)?.range ?? (pair.key as Node | null)?.range;
+        if (range !== undefined && range !== null) found = this.position(range[0]);
+        node = pair.value;
+      } else if (node !== null && typeof node === 'object' && 'items' in node) {
+        const item = (node as { items: unknown[] }).items[Number(segment)] as Node | undefined;
+        if (item === undefined) break;
+        if (item.range !== undefined && item.range !== null) found = this.position(item.range[0]);
+        node = item;
+      } else break;
+    }
+    return found;
+  }
+
+  private position(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
-  };
-  return {
-    file,
-    at(path, key = false) {
-      let node: unknown = doc.contents;
-      let found = position(0);
-      if (node !== null && typeof node === 'object' && 'range' in node)
-        found = position((node as Node).range?.[0] ?? 0);
-      for (const [i, segment] of path.entries()) {
-        if (isMap(node)) {
-          const pair = node.items.find(
-            (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-          );
-          if (pair === undefined) break;
-          const last = i === path.length - 1;
-          const target = last && key ? pair.key : pair.value;
-          const range = (target as Node | null)?.range ?? (pair.key as Node | null)?.range;
-          if (range !== undefined && range !== null) found = position(range[0]);
-          node = pair.value;
-        } else if (node !== null && typeof node === 'object' && 'items' in node) {
-          const item = (node as { items: unknown[] }).items[Number(segment)] as Node | undefined;
-          if (item === undefined) break;
-          if (item.range !== undefined && item.range !== null) found = position(item.range[0]);
-          node = item;
-        } else break;
-      }
-      return found;
-    },
-  };
+  }
+}
+
+function pairNamed(items: readonly unknown[], name: string): Pair | undefined {
+  for (const p of items) if (isPair(p) && isScalar(p.key) && String(p.key.value) === name) return p;
+  return undefined;
 }
 
 const pathOf = (pointer: string): string[] =>
@@ -205,7 +225,7 @@ export function parseScenario(file: string, text: string): { scenario: ScenarioF
     throw new ScenarioError(file, line, col, `YAML: ${syntax.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS();
-  const source = sourceMap(file, doc, lines);
+  const source = new YamlSourceMap(file, doc, lines);
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new ScenarioError(file, 1, 1, 'a scenario is a mapping of keys (name, description, duration, …).');
   const errors = validate(data);
