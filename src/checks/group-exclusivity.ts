@@ -1,5 +1,6 @@
 import type { MemberFact } from '../history/client-history.js';
 import { memberEvent, result, violation } from './events.js';
+import { pushTo } from './maps.js';
 import type { CheckInput, CheckResult, Violation } from './types.js';
 
 type Assigned = Extract<MemberFact, { kind: 'assigned' }>;
@@ -33,16 +34,15 @@ export function checkGroupExclusivity(input: CheckInput): CheckResult {
     nextOfProcess.set(process, i);
   }
   const owners = new Map<string, Ownership[]>();
-  facts.forEach((fact, index) => {
-    if (fact.kind !== 'assigned') return;
-    for (const partition of fact.partitions) {
-      const key = `${fact.group}\u0000${fact.generation}\u0000${partition}`;
-      const list = owners.get(key);
-      const entry = { fact, index, end: end[index] as number };
-      if (list === undefined) owners.set(key, [entry]);
-      else list.push(entry);
-    }
-  });
+  for (const [index, fact] of facts.entries()) {
+    if (fact.kind !== 'assigned') continue;
+    for (const partition of fact.partitions)
+      pushTo(owners, `${fact.group}\u0000${fact.generation}\u0000${partition}`, {
+        fact,
+        index,
+        end: end[index] as number,
+      });
+  }
   const violations: Violation[] = [];
   for (const [key, list] of owners) {
     if (list.length < 2) continue;

@@ -1,6 +1,7 @@
 import type { ClientOp, PolledRecord, PollOp, SendOp } from '../history/client-history.js';
 import type { ReplicaFact } from '../history/cluster-history.js';
 import type { SimTime } from '../sim/time.js';
+import { pushTo } from './maps.js';
 import type { CheckInput } from './types.js';
 
 /** A send whose completion is `ok` with an offset: the broker acknowledged it (acks=0 gives -1: not). */
@@ -81,13 +82,8 @@ export function truncationsByPartition(
   let map = truncations.get(input);
   if (map === undefined) {
     const built = new Map<string, { fact: TruncateFact; index: number }[]>();
-    input.cluster.facts.forEach((fact, index) => {
-      if (fact.kind !== 'truncate') return;
-      const key = `${fact.topic}-${fact.partition}`;
-      const list = built.get(key);
-      if (list === undefined) built.set(key, [{ fact, index }]);
-      else list.push({ fact, index });
-    });
+    for (const [index, fact] of input.cluster.facts.entries())
+      if (fact.kind === 'truncate') pushTo(built, `${fact.topic}-${fact.partition}`, { fact, index });
     map = built;
     truncations.set(input, map);
   }

@@ -20,8 +20,8 @@ export function checkHwRegression(input: CheckInput): CheckResult {
   const highest = new Map<string, { fact: HwFact; index: number }>();
   // partition name → broker → leader epoch → the highest HW fact so far
   const perEpoch = new Map<string, Map<number, Map<number, { fact: HwFact; index: number }>>>();
-  input.cluster.facts.forEach((fact, index) => {
-    if (fact.kind !== 'high-watermark') return;
+  for (const [index, fact] of input.cluster.facts.entries()) {
+    if (fact.kind !== 'high-watermark') continue;
     const name = tp(fact.topic, fact.partition);
     const brokers = getOrInsert(perEpoch, name, () => new Map());
     const epochs = getOrInsert(brokers, fact.broker, () => new Map());
@@ -38,7 +38,7 @@ export function checkHwRegression(input: CheckInput): CheckResult {
       epochs.set(fact.leaderEpoch, { fact, index });
     const max = highest.get(name);
     if (max === undefined || fact.highWatermark > max.fact.highWatermark) highest.set(name, { fact, index });
-  });
+  }
   if (input.final.quiescent)
     for (const p of input.final.partitions) {
       const name = tp(p.topic, p.partition);

@@ -3,6 +3,7 @@ import { finalEvent, memberEvent, opEvent, result, violation } from './events.js
 import { type CommittedLog, committedLog, partitionsByName, tp } from './final-state.js';
 import { groupSkips } from './group-skip.js';
 import { historyIndex } from './history-index.js';
+import { pushTo } from './maps.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
 
 /**
@@ -23,24 +24,22 @@ interface Step {
   readonly assignment: { readonly fact: MemberFact; readonly index: number } | undefined;
 }
 
+type Entry = { time: number; order: number; fact?: MemberFact; index?: number; poll?: PollOp };
+// Module-level comparators, not closures made per call: V8 drops a closure's optimized code at
+// each full GC when none of its instances is alive, and a sweep runs this once per seed.
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+const byTimeThenOrder = (a: Entry, b: Entry): number => a.time - b.time || a.order - b.order;
+
 function steps(input: CheckInput): Step[] {
   const { polls } = historyIndex(input);
-  type Entry = { time: number; order: number; fact?: MemberFact; index?: number; poll?: PollOp };
   const byProcess = new Map<string, Entry[]>();
-  const add = (process: string, entry: Entry) => {
-    const list = byProcess.get(process);
-    if (list === undefined) byProcess.set(process, [entry]);
-    else list.push(entry);
-  };
-  input.clients.memberFacts.forEach((fact, index) => {
-    add(fact.process, { time: fact.time, order: index, fact, index });
-  });
-  polls.forEach((poll, i) => {
-    add(poll.process, { time: poll.time, order: 1e12 + i, poll });
-  });
+  for (const [index, fact] of input.clients.memberFacts.entries())
+    pushTo(byProcess, fact.process, { time: fact.time, order: index, fact, index });
+  for (const [i, poll] of polls.entries())
+    pushTo(byProcess, poll.process, { time: poll.time, order: 1e12 + i, poll });
   const out: Step[] = [];
-  for (const [process, entries] of [...byProcess].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    entries.sort((a, b) => a.time - b.time || a.order - b.order);
+  for (const [process, entries] of [...byProcess].sort(byKey)) {
+    entries.sort(byTimeThenOrder);
     let last = new Map<string, { poll: PollOp; record: PolledRecord }>();
     let assignment: Step['assignment'];
     for (const e of entries) {

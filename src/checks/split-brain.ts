@@ -1,4 +1,5 @@
 import type { ReplicaFact } from '../history/cluster-history.js';
+import { pushTo } from './maps.js';
 
 type BecomeLeader = Extract<ReplicaFact, { kind: 'become-leader' }>;
 
@@ -16,13 +17,9 @@ import type { CheckInput, CheckResult, Violation } from './types.js';
 export function checkSplitBrain(input: CheckInput): CheckResult {
   const violations: Violation[] = [];
   const byEpoch = new Map<string, { fact: BecomeLeader; index: number }[]>();
-  input.cluster.facts.forEach((fact, index) => {
-    if (fact.kind !== 'become-leader') return;
-    const key = `${tp(fact.topic, fact.partition)}\u0000${fact.leaderEpoch}`;
-    const list = byEpoch.get(key);
-    if (list === undefined) byEpoch.set(key, [{ fact, index }]);
-    else list.push({ fact, index });
-  });
+  for (const [index, fact] of input.cluster.facts.entries())
+    if (fact.kind === 'become-leader')
+      pushTo(byEpoch, `${tp(fact.topic, fact.partition)}\u0000${fact.leaderEpoch}`, { fact, index });
   for (const entries of byEpoch.values()) {
     const brokers = [...new Set(entries.map((e) => e.fact.broker))];
     if (brokers.length < 2) continue;
