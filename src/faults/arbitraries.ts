@@ -2,6 +2,15 @@ import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { MILLISECOND } from '../sim/time.js';
+import {
+  type FaultChoice,
+  type FaultTiming,
+  faultEntry,
+  hitsOneBroker,
+  LATENCY_SPIKE_MS,
+  LOSS_PERCENT,
+  lasts,
+} from './entry.js';
 import { BOUNCE, kindApplies } from './generate.js';
 import { FAULT_KINDS, type FaultKind } from './spec.js';
 
@@ -86,20 +95,18 @@ function clients(targets: ScheduleTargets): string[] {
   return [...(targets.producers ?? []), ...(targets.consumers ?? [])];
 }
 
-type Timing = { readonly at: string; readonly for?: string };
-
 /** A start in the window and, for a lasting fault, a length; the start moves back to end in time. */
 function timingArb(window: Window, range: { readonly min: number; readonly max: number } | null) {
   const width = window.until - window.from;
   const at = (t: number) => formatDuration(t * MILLISECOND);
   if (range === null)
-    return fc.integer({ min: 0, max: width }).map((t): Timing => ({ at: at(window.from + t) }));
+    return fc.integer({ min: 0, max: width }).map((t): FaultTiming => ({ at: at(window.from + t) }));
   const min = Math.min(range.min, width);
   const max = Math.min(range.max, width);
   return fc.tuple(fc.integer({ min: 0, max: width - min }), fc.integer({ min, max })).map(
-    ([start, lasts]): Timing => ({
-      at: at(window.from + Math.min(start, width - lasts)),
-      for: formatDuration(lasts * MILLISECOND),
+    ([start, length]): FaultTiming => ({
+      at: at(window.from + Math.min(start, width - length)),
+      for: formatDuration(length * MILLISECOND),
     }),
   );
 }
@@ -110,50 +117,30 @@ function pick<T>(list: readonly T[]): fc.Arbitrary<T> {
 }
 
 function faultArb(kind: FaultKind, targets: ScheduleTargets, window: Window): fc.Arbitrary<TimelineEntry> {
-  const timing = timingArb(
-    window,
-    kind === 'expire-session' ? null : kind === 'restart' ? BOUNCE_MS : window.lasts,
-  );
-  const broker = pick(targets.brokers);
-  const entry = <T>(target: fc.Arbitrary<T>, make: (t: Timing, target: T) => TimelineEntry) =>
-    fc.tuple(timing, target).map(([t, x]) => make(t, x));
+  const timing = timingArb(window, !lasts(kind) ? null : kind === 'restart' ? BOUNCE_MS : window.lasts);
+  return fc.tuple(timing, choiceArb(kind, targets)).map(([t, choice]) => faultEntry(choice, t));
+}
+
+/** What the fault hits, over the ranges drawFaults draws from, shrinking towards the mildest. */
+function choiceArb(kind: FaultKind, targets: ScheduleTargets): fc.Arbitrary<FaultChoice> {
+  if (hitsOneBroker(kind)) return pick(targets.brokers).map((broker) => ({ kind, broker }));
   switch (kind) {
-    case 'crash':
-    case 'restart':
-      return entry(broker, (t, b) => ({ ...t, crash: b }));
-    case 'power-loss':
-      return entry(broker, (t, b) => ({ ...t, 'power-loss': b }));
-    case 'pause':
-      return entry(broker, (t, b) => ({ ...t, pause: b }));
-    case 'isolate':
-      return entry(broker, (t, b) => ({ ...t, isolate: b }));
-    case 'expire-session':
-      return entry(broker, (t, b) => ({ ...t, 'expire-session': b }));
     case 'kill-controller':
-      return timing.map((t) => ({ ...t, crash: 'controller' }));
+      return fc.constant({ kind });
     case 'kill-leader':
-      return entry(pick(targets.partitions ?? []), (t, p) => ({ ...t, crash: { leader: p } }));
+      return pick(targets.partitions ?? []).map((partition) => ({ kind, partition }));
     case 'crash-consumer':
-      return entry(pick(targets.consumers ?? []), (t, c) => ({ ...t, crash: c }));
+      return pick(targets.consumers ?? []).map((consumer) => ({ kind, consumer }));
     case 'partition':
-      return entry(sidesArb(targets), (t, sides) => ({ ...t, partition: sides }));
+      return sidesArb(targets).map((sides) => ({ kind, sides }));
     case 'latency':
-      // A spike of 20 ms to 5 s (up to twice that), shrinking towards the mildest.
-      return entry(
-        fc.tuple(linkEndsArb(targets), fc.integer({ min: 20, max: 5_000 })),
-        (t, [[from, to], low]) => ({
-          ...t,
-          link: { from, to, latency: { distribution: 'uniform', min: `${low}ms`, max: `${2 * low}ms` } },
-        }),
-      );
+      return fc
+        .tuple(linkEndsArb(targets), fc.integer(LATENCY_SPIKE_MS))
+        .map(([[from, to], lowMs]) => ({ kind, from, to, lowMs }));
     case 'loss':
-      return entry(
-        fc.tuple(linkEndsArb(targets), fc.integer({ min: 5, max: 50 })),
-        (t, [[from, to], pct]) => ({
-          ...t,
-          link: { from, to, loss: pct / 100 },
-        }),
-      );
+      return fc
+        .tuple(linkEndsArb(targets), fc.integer(LOSS_PERCENT))
+        .map(([[from, to], percent]) => ({ kind, from, to, percent }));
   }
 }
 

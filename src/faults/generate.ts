@@ -2,6 +2,14 @@ import { formatDuration, parseDuration } from '../scenario/duration.js';
 import type { TimelineEntry } from '../scenario/types.js';
 import { Rng } from '../sim/rng.js';
 import { MILLISECOND, type SimTime } from '../sim/time.js';
+import {
+  type FaultChoice,
+  faultEntry,
+  hitsOneBroker,
+  LATENCY_SPIKE_MS,
+  LOSS_PERCENT,
+  lasts,
+} from './entry.js';
 import type { FaultKind, FaultSpec } from './spec.js';
 
 /** What the generator may aim at: the scenario's processes and the partitions it starts with. */
@@ -101,60 +109,48 @@ function msBetween(rng: Rng, min: SimTime, max: SimTime): SimTime {
 }
 
 function drawOne(kind: FaultKind, spec: FaultSpec, targets: FaultTargets, rng: Rng): DrawnFault {
-  const lasting = kind !== 'expire-session';
+  const lasting = lasts(kind);
   const range = kind === 'restart' ? BOUNCE : spec.lasts;
   const shortest = lasting ? Math.min(range.min, spec.until - spec.from) : 0;
   const at = msBetween(rng, spec.from, spec.until - shortest);
-  const lasts = lasting ? msBetween(rng, shortest, Math.min(range.max, spec.until - at)) : 0;
-  const timing = { at: formatDuration(at), ...(lasting ? { for: formatDuration(lasts) } : {}) };
-  const broker = () => rng.pick(targets.brokers);
-  const entry = ((): TimelineEntry => {
-    switch (kind) {
-      case 'crash':
-      case 'restart':
-        return { ...timing, crash: broker() };
-      case 'power-loss':
-        return { ...timing, 'power-loss': broker() };
-      case 'pause':
-        return { ...timing, pause: broker() };
-      case 'isolate':
-        return { ...timing, isolate: broker() };
-      case 'expire-session':
-        return { ...timing, 'expire-session': broker() };
-      case 'kill-controller':
-        return { ...timing, crash: 'controller' };
-      case 'kill-leader':
-        return { ...timing, crash: { leader: rng.pick(targets.partitions) } };
-      case 'crash-consumer':
-        return { ...timing, crash: rng.pick(targets.consumers) };
-      case 'partition': {
-        // Servers split in two; each client goes with one side or, in no group, reaches both.
-        const servers = rng.shuffled([...targets.brokers, ...targets.zookeepers]);
-        const cut = rng.intBetween(1, servers.length - 1);
-        const sides = [servers.slice(0, cut), servers.slice(cut)];
-        for (const client of [...targets.producers, ...targets.consumers])
-          if (rng.chance(0.5)) sides[rng.below(2)]?.push(client);
-        return { ...timing, partition: sides.map((side) => side.slice().sort()) };
-      }
-      case 'latency':
-      case 'loss': {
-        const [from, to] = linkEnds(targets, rng);
-        if (kind === 'loss')
-          return { ...timing, link: { from, to, loss: Math.round(rng.floatBetween(0.05, 0.5) * 100) / 100 } };
-        // A spike from 20 ms to 10 s, drawn evenly on a log scale.
-        const low = Math.round(20 * 500 ** rng.next());
-        return {
-          ...timing,
-          link: {
-            from,
-            to,
-            latency: { distribution: 'uniform', min: `${low}ms`, max: `${2 * low}ms` },
-          },
-        };
-      }
+  const length = lasting ? msBetween(rng, shortest, Math.min(range.max, spec.until - at)) : 0;
+  const timing = { at: formatDuration(at), ...(lasting ? { for: formatDuration(length) } : {}) };
+  return { kind, entry: faultEntry(drawChoice(kind, targets, rng), timing) };
+}
+
+/** What the fault hits, drawn from the seed. */
+function drawChoice(kind: FaultKind, targets: FaultTargets, rng: Rng): FaultChoice {
+  if (hitsOneBroker(kind)) return { kind, broker: rng.pick(targets.brokers) };
+  switch (kind) {
+    case 'kill-controller':
+      return { kind };
+    case 'kill-leader':
+      return { kind, partition: rng.pick(targets.partitions) };
+    case 'crash-consumer':
+      return { kind, consumer: rng.pick(targets.consumers) };
+    case 'partition': {
+      const servers = rng.shuffled([...targets.brokers, ...targets.zookeepers]);
+      const cut = rng.intBetween(1, servers.length - 1);
+      const sides = [servers.slice(0, cut), servers.slice(cut)];
+      for (const client of [...targets.producers, ...targets.consumers])
+        if (rng.chance(0.5)) sides[rng.below(2)]?.push(client);
+      return { kind, sides };
     }
-  })();
-  return { kind, entry };
+    case 'latency':
+    case 'loss': {
+      const [from, to] = linkEnds(targets, rng);
+      if (kind === 'loss')
+        return {
+          kind,
+          from,
+          to,
+          percent: Math.round(rng.floatBetween(LOSS_PERCENT.min / 100, LOSS_PERCENT.max / 100) * 100),
+        };
+      // Drawn evenly on a log scale.
+      const { min, max } = LATENCY_SPIKE_MS;
+      return { kind, from, to, lowMs: Math.round(min * (max / min) ** rng.next()) };
+    }
+  }
 }
 
 /** Two ends of a link: two servers, or a client and a broker. */
