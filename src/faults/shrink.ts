@@ -48,9 +48,9 @@ function failureOf(run: ScenarioRun, check: string): UnmetExpectation | undefine
 /**
  * Shrinks the failure of `check` at `seed` of a `faults:` scenario to a small scenario that still
  * fails it, in the spirit of delta debugging (Zeller) on the schedule's own structure: drop faults
- * (halves first, then one at a time), end the remaining ones sooner (halve each `for`), then make
- * the workload smaller (halve each producer's record count, leave clients out), and again while
- * anything got smaller. Each candidate is written out and compiled as the counterexample file will
+ * (halves first, then one at a time), end the remaining ones sooner (halve each `for`), start them
+ * sooner (the whole schedule moved earlier), heal sooner, then make the workload smaller (halve
+ * each producer's record count, leave clients out), and again while anything got smaller. Each candidate is written out and compiled as the counterexample file will
  * be, so the result replays exactly. Undefined when the seed does not fail `check` at all.
  */
 export function shrinkFailure(
@@ -101,14 +101,25 @@ export function shrinkFailure(
       }
       if (size === 1) break;
     }
-    // End faults sooner: halve each `for` down to a second.
+    // End faults sooner: halve each `for`, in whole seconds down to a second, then in tenths of a
+    // second down to 100 ms.
     for (let i = 0; i < best.faults.length; i++) {
       const fault = best.faults[i] as TimelineEntry;
       const lasts = fault.for === undefined ? undefined : parseDuration(fault.for);
-      if (lasts === undefined || lasts < 2 * SECOND) continue;
-      const shorter = { ...fault, for: formatDuration(Math.floor(lasts / 2 / SECOND) * SECOND) };
+      const halved = lasts === undefined ? undefined : halvedLength(lasts);
+      if (halved === undefined) continue;
+      const shorter = { ...fault, for: formatDuration(halved) };
       const faults = best.faults.map((f, j) => (j === i ? shorter : f));
       if (tryCandidate({ ...best, faults })) progress = true;
+    }
+    // Start sooner: the whole schedule moved earlier by half its lead over the window's start (in
+    // whole seconds), the faults' spacing kept, so that the healing period can come sooner too.
+    const from = scenario.faults?.from;
+    if (from !== undefined && best.faults.length > 0) {
+      const lead = firstFaultStart(best.faults) - from;
+      const shift = Math.floor(lead / 2 / SECOND) * SECOND;
+      if (shift > 0 && tryCandidate({ ...best, faults: best.faults.map((f) => movedEarlier(f, shift)) }))
+        progress = true;
     }
     // Heal sooner: a second after the last fault left has ended (or halfway there), the run as much
     // shorter. A shorter run leaves the workload less time, so it must not fail anything new.
@@ -167,6 +178,23 @@ export function shrinkFailure(
     violation: failure.text,
     runs,
   };
+}
+
+/** Half of a fault's length: whole seconds down to 1 s, then tenths down to 100 ms; or no shorter. */
+export function halvedLength(lasts: SimTime): SimTime | undefined {
+  if (lasts >= 2 * SECOND) return Math.floor(lasts / 2 / SECOND) * SECOND;
+  const tenth = SECOND / 10;
+  return lasts >= 2 * tenth ? Math.floor(lasts / 2 / tenth) * tenth : undefined;
+}
+
+/** When the first of `faults` starts (µs). */
+function firstFaultStart(faults: readonly TimelineEntry[]): SimTime {
+  return Math.min(...faults.map((fault) => parseDuration(fault.at) ?? 0));
+}
+
+/** The fault `shift` (µs) earlier. */
+function movedEarlier(fault: TimelineEntry, shift: SimTime): TimelineEntry {
+  return { ...fault, at: formatDuration((parseDuration(fault.at) ?? 0) - shift) };
 }
 
 /** When the last of `faults` has ended (µs): its `at`, plus its `for` if it has one. */
