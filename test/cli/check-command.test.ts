@@ -184,8 +184,9 @@ describe('kafka-sim check', () => {
     // Long enough for the command to be under way on a busy host (its handler is installed by then).
     const [r, failing] = await Promise.all([
       check([passing, '--count', '100000', '--json', '--junit', file], 3000),
-      // From seed 2, which fails: the failure is in before the interrupt.
-      check([fixture, '--seeds', '2..100001', '--json', '--workers', '1'], 3000),
+      // From seed 2, which fails: the failure is in before the interrupt, even on a host busy with
+      // the rest of the suite (a worker's start and its first seed took over 3 s there once).
+      check([fixture, '--seeds', '2..100001', '--json', '--workers', '1'], 8000),
     ]);
     expect(r.status).toBe(130);
     const summary = json(r);
