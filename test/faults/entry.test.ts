@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { faultScheduleArb } from '../../src/faults/arbitraries.js';
 import { LATENCY_SPIKE_MS, LOSS_PERCENT } from '../../src/faults/entry.js';
 import { drawFaults, type FaultTargets } from '../../src/faults/generate.js';
-import type { FaultKind } from '../../src/faults/spec.js';
+import type { FaultKind, FaultSpec } from '../../src/faults/spec.js';
 import type { TimelineEntry } from '../../src/scenario/types.js';
 
 const targets: FaultTargets = {
@@ -43,20 +43,25 @@ function linkProblem(entry: TimelineEntry): string | undefined {
   return undefined;
 }
 
+/** A 30 s window of 1 to `most` faults of `kinds`, each lasting 1 s to 10 s. */
+function windowOf(kinds: readonly FaultKind[], most: number): FaultSpec {
+  return {
+    kinds: new Map(kinds.map((k): [FaultKind, number] => [k, 1])),
+    count: { kind: 'range', min: 1, max: most },
+    from: 0,
+    until: 30 * S,
+    lasts: { min: S, max: 10 * S },
+    swarm: false,
+    brokers: [1, 2, 3],
+  };
+}
+
 describe('the fault generator and the arbitraries write the same links', () => {
   it('drawFaults: two different servers or a client and a broker, in the shared ranges', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const spec = {
-          kinds: new Map(LINK_KINDS.map((k): [FaultKind, number] => [k, 1])),
-          count: { kind: 'range' as const, min: 1, max: 4 },
-          from: 0,
-          until: 30 * S,
-          lasts: { min: S, max: 10 * S },
-          swarm: false,
-          brokers: [1, 2, 3],
-        };
-        for (const { entry } of drawFaults(spec, targets, seed)) expect(linkProblem(entry)).toBeUndefined();
+        for (const { entry } of drawFaults(windowOf(LINK_KINDS, 4), targets, seed))
+          expect(linkProblem(entry)).toBeUndefined();
       }),
       { numRuns: 200 },
     );
@@ -76,19 +81,7 @@ describe('the fault generator and the arbitraries write the same links', () => {
 
   it('both reach spikes above 5 s, which the arbitraries once left out', () => {
     const drawn = Array.from({ length: 400 }, (_, i) =>
-      drawFaults(
-        {
-          kinds: new Map([['latency', 1]]),
-          count: { kind: 'range', min: 1, max: 1 },
-          from: 0,
-          until: 30 * S,
-          lasts: { min: S, max: 10 * S },
-          swarm: false,
-          brokers: [1, 2, 3],
-        },
-        targets,
-        i + 1,
-      ),
+      drawFaults(windowOf(['latency'], 1), targets, i + 1),
     ).flat();
     const lowOf = (entry: TimelineEntry) =>
       Number.parseInt((entry as { link: { latency: { min: string } } }).link.latency.min, 10);
