@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { checkSchedule, compileScenario, faultScheduleArb, scheduleTargets } from '../../src/index.js';
 
 // A small cluster. Its `faults:` section is the window the generated faults go in; after
-// `until` the network heals and every broker is restarted, so the consumer can catch up.
+// `until` the network heals and every broker is restarted, so the consumer can catch up. The
+// healing period must outlast the slowest recovery: a controller that also coordinates the group,
+// killed and restarted at once, is refused by ZooKeeper until its old session expires (18 s); the
+// new controller moves leaders back 5 s later, and the group waits out a 6 s session again.
 const scenario = (producer: string) => `
 name: small
 description: One partition on three brokers, a producer and a consumer group.
-duration: 40s
+duration: 60s
 cluster:
   brokers: 3
   config: { min.insync.replicas: 2, log.flush.interval.messages: 1, offsets.topic.num.partitions: 1 }
