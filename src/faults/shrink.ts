@@ -50,8 +50,9 @@ function failureOf(run: ScenarioRun, check: string): UnmetExpectation | undefine
  * fails it, in the spirit of delta debugging (Zeller) on the schedule's own structure: drop faults
  * (halves first, then one at a time), end the remaining ones sooner (halve each `for`), start them
  * sooner (the whole schedule moved earlier), heal sooner, then make the workload smaller (halve
- * each producer's record count, leave clients out), and again while anything got smaller. Each candidate is written out and compiled as the counterexample file will
- * be, so the result replays exactly. Undefined when the seed does not fail `check` at all.
+ * each producer's record count, leave clients out), and again while anything got smaller. Each
+ * candidate is written out and compiled as the counterexample file will be, so the result replays
+ * exactly. Undefined when the seed does not fail `check` at all.
  */
 export function shrinkFailure(
   scenario: CompiledScenario,
