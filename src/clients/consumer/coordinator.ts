@@ -2,8 +2,16 @@ import type { ClientHistory, MemberFact } from '../../history/client-history.js'
 import type { ErrorName } from '../../kafka/errors.js';
 import type {
   ConsumerSubscription,
+  FindCoordinatorResponse,
+  HeartbeatResponse,
+  JoinGroupRequest,
   JoinGroupResponse,
+  KafkaRequest,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchResponse,
   SyncGroupRequest,
+  SyncGroupResponse,
   TopicPartition,
 } from '../../kafka/protocol.js';
 import type { TimerHandle } from '../../sim/process.js';
@@ -17,7 +25,7 @@ import type { SeededBackoff } from '../backoff.js';
 import { type ConsumerConfig, rebalanceProtocol } from './config.js';
 import type { ConsumerMetadata } from './metadata.js';
 import type { NetworkClient, RequestFailure, Timers } from './network.js';
-import { type SubscriptionState, sortPartitions } from './subscription.js';
+import { type AssignedPartition, type SubscriptionState, sortPartitions } from './subscription.js';
 
 export type MemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
 
@@ -33,6 +41,46 @@ export interface OffsetToCommit {
   readonly partition: number;
   readonly offset: number;
   readonly leaderEpoch: number;
+}
+
+/** A commit in progress, across its attempts (commitSync retries; commitAsync tries once). */
+interface PendingCommit {
+  /** Its history op. */
+  readonly id: number;
+  readonly offsets: readonly OffsetToCommit[];
+  readonly kind: 'sync' | 'async';
+  /** Whole ms: commitSync gives up at this time. */
+  readonly deadline: number;
+  /** Whether a group member commits (with its generation), not a consumer with only a group.id. */
+  readonly group: boolean;
+  readonly done: (outcome: CommitOutcome) => void;
+  /** An attempt failed in a way that may have applied it: a failure then is reported as info. */
+  maybeApplied: boolean;
+  attempts: number;
+  finished: boolean;
+}
+
+function committedOffset(o: OffsetToCommit): { topic: string; partition: number; offset: number } {
+  return { topic: o.topic, partition: o.partition, offset: o.offset };
+}
+
+function offsetCommitPartition(o: OffsetToCommit): OffsetCommitRequest['partitions'][number] {
+  return {
+    topic: o.topic,
+    partition: o.partition,
+    committedOffset: o.offset,
+    committedLeaderEpoch: o.leaderEpoch,
+  };
+}
+
+function topicPartitionOf(p: TopicPartition): TopicPartition {
+  return { topic: p.topic, partition: p.partition };
+}
+
+/** The first partition's error, or NONE: the commit's outcome. */
+function firstPartitionError(partitions: OffsetCommitResponse['partitions']): ErrorName {
+  for (const p of partitions) if (p.error !== 'NONE') return p.error;
+  return 'NONE';
 }
 
 export type CommitOutcome =
@@ -154,33 +202,46 @@ export class ConsumerCoordinator {
   lookupCoordinator(): void {
     if (this.coordinator !== null || this.findInFlight || this.now < this.findRetryAtMs) return;
     this.findInFlight = true;
-    const retry = () => {
-      this.findInFlight = false;
-      const wait = this.backoff.backoff(this.findAttempts++);
-      this.findRetryAtMs = this.now + wait;
-      this.timers.after(wait, 'find-coordinator-backoff', () => {
-        this.lookupCoordinator();
-        this.onProgress();
-      });
-    };
     this.network.send(
       this.metadata.leastLoadedNode(),
       'data',
-      (correlationId) => ({ type: 'FindCoordinator', correlationId, key: this.groupId }),
+      this.findCoordinatorRequest.bind(this),
       'FindCoordinatorResponse',
       this.config['request.timeout.ms'],
-      (r) => {
-        if (r.error !== 'NONE' || r.nodeId < 0) return retry();
-        this.findInFlight = false;
-        this.findAttempts = 0;
-        this.coordinator = r.nodeId;
-        // FindCoordinatorResponseHandler: a new coordinator gets a fresh session timer.
-        this.sessionResetMs = this.now;
-        this.scheduleHeartbeat();
-        this.onProgress();
-      },
-      retry,
+      this.onFindCoordinatorResponse.bind(this),
+      this.onFindCoordinatorFailure.bind(this),
     );
+  }
+
+  private findCoordinatorRequest(correlationId: number): KafkaRequest {
+    return { type: 'FindCoordinator', correlationId, key: this.groupId };
+  }
+
+  /** FindCoordinatorResponseHandler. */
+  private onFindCoordinatorResponse(r: FindCoordinatorResponse): void {
+    if (r.error !== 'NONE' || r.nodeId < 0) {
+      this.onFindCoordinatorFailure();
+      return;
+    }
+    this.findInFlight = false;
+    this.findAttempts = 0;
+    this.coordinator = r.nodeId;
+    // FindCoordinatorResponseHandler: a new coordinator gets a fresh session timer.
+    this.sessionResetMs = this.now;
+    this.scheduleHeartbeat();
+    this.onProgress();
+  }
+
+  private onFindCoordinatorFailure(): void {
+    this.findInFlight = false;
+    const wait = this.backoff.backoff(this.findAttempts++);
+    this.findRetryAtMs = this.now + wait;
+    this.timers.after(wait, 'find-coordinator-backoff', this.afterFindCoordinatorBackoff.bind(this));
+  }
+
+  private afterFindCoordinatorBackoff(): void {
+    this.lookupCoordinator();
+    this.onProgress();
   }
 
   /** AbstractCoordinator.markCoordinatorUnknown: forget it and drop its connection's requests. */
@@ -281,10 +342,11 @@ export class ConsumerCoordinator {
     if (this.state === 'STABLE' && !this.rejoinNeeded) return;
     if (this.now < this.joinRetryAtMs) {
       if (this.joinRetryTimer === undefined)
-        this.joinRetryTimer = this.timers.after(this.joinRetryAtMs - this.now, 'join-backoff', () => {
-          this.joinRetryTimer = undefined;
-          this.onProgress();
-        });
+        this.joinRetryTimer = this.timers.after(
+          this.joinRetryAtMs - this.now,
+          'join-backoff',
+          this.afterJoinBackoff.bind(this),
+        );
       return;
     }
     if (this.needsJoinPrepare) {
@@ -294,11 +356,12 @@ export class ConsumerCoordinator {
         if (this.protocol === 'EAGER') this.subscriptions.markPendingRevocation();
         if (offsets.length > 0 && this.state === 'STABLE') {
           this.prepareInFlight = true;
-          this.commit(offsets, 'sync', this.config['max.poll.interval.ms'], () => {
-            this.prepareInFlight = false;
-            this.prepareCommitted = true;
-            this.onProgress();
-          });
+          this.commit(
+            offsets,
+            'sync',
+            this.config['max.poll.interval.ms'],
+            this.onJoinPrepareCommitted.bind(this),
+          );
           return;
         }
       }
@@ -315,6 +378,17 @@ export class ConsumerCoordinator {
       });
     }
     this.sendJoinGroup();
+  }
+
+  private afterJoinBackoff(): void {
+    this.joinRetryTimer = undefined;
+    this.onProgress();
+  }
+
+  private onJoinPrepareCommitted(): void {
+    this.prepareInFlight = false;
+    this.prepareCommitted = true;
+    this.onProgress();
   }
 
   private revokeBeforeJoin(): void {
@@ -360,10 +434,7 @@ export class ConsumerCoordinator {
     const topics = [...(this.topics ?? [])];
     if (name === 'sticky')
       return { topics, ownedPartitions: this.sticky.partitions, generationId: this.sticky.generation };
-    const owned = sortPartitions(this.subscriptions.assigned()).map((p) => ({
-      topic: p.topic,
-      partition: p.partition,
-    }));
+    const owned = sortPartitions(this.subscriptions.assigned()).map(topicPartitionOf);
     return { topics, ownedPartitions: owned, generationId: this.generation.generationId };
   }
 
@@ -378,36 +449,45 @@ export class ConsumerCoordinator {
     this.network.send(
       node,
       'coordinator',
-      (correlationId) => ({
-        type: 'JoinGroup',
-        correlationId,
-        groupId: this.groupId,
-        sessionTimeoutMs: this.config['session.timeout.ms'],
-        rebalanceTimeoutMs: this.config['max.poll.interval.ms'],
-        memberId: this.generation.memberId,
-        ...this.instanceField,
-        protocolType: 'consumer',
-        protocols: this.config['partition.assignment.strategy'].map((name) => ({
-          name,
-          metadata: this.subscriptionFor(name),
-        })),
-        reason: this.rejoinReason,
-      }),
+      this.joinGroupRequest.bind(this),
       'JoinGroupResponse',
       // AbstractCoordinator: max(request.timeout.ms, rebalance timeout + JOIN_GROUP_TIMEOUT_LAPSE)
       Math.max(this.config['request.timeout.ms'], this.config['max.poll.interval.ms'] + 5000),
-      (r) => {
-        this.joinInFlight = false;
-        this.handleJoinResponse(r);
-        this.onProgress();
-      },
-      (why) => {
-        this.joinInFlight = false;
-        this.markCoordinatorUnknown(`JoinGroup ${why}`);
-        this.retryJoinLater();
-        this.onProgress();
-      },
+      this.onJoinGroupResponse.bind(this),
+      this.onJoinGroupFailure.bind(this),
     );
+  }
+
+  private joinGroupRequest(correlationId: number): KafkaRequest {
+    const protocols: JoinGroupRequest['protocols'][number][] = [];
+    for (const name of this.config['partition.assignment.strategy'])
+      protocols.push({ name, metadata: this.subscriptionFor(name) });
+    return {
+      type: 'JoinGroup',
+      correlationId,
+      groupId: this.groupId,
+      sessionTimeoutMs: this.config['session.timeout.ms'],
+      rebalanceTimeoutMs: this.config['max.poll.interval.ms'],
+      memberId: this.generation.memberId,
+      ...this.instanceField,
+      protocolType: 'consumer',
+      protocols,
+      reason: this.rejoinReason,
+    };
+  }
+
+  /** JoinGroupResponseHandler. */
+  private onJoinGroupResponse(r: JoinGroupResponse): void {
+    this.joinInFlight = false;
+    this.handleJoinResponse(r);
+    this.onProgress();
+  }
+
+  private onJoinGroupFailure(why: RequestFailure): void {
+    this.joinInFlight = false;
+    this.markCoordinatorUnknown(`JoinGroup ${why}`);
+    this.retryJoinLater();
+    this.onProgress();
   }
 
   /**
@@ -532,46 +612,58 @@ export class ConsumerCoordinator {
     this.network.send(
       node,
       'coordinator',
-      (correlationId) => ({
-        type: 'SyncGroup',
-        correlationId,
-        groupId: this.groupId,
-        generationId: generation.generationId,
-        memberId: generation.memberId,
-        ...this.instanceField,
-        protocolName: generation.protocolName,
-        assignments,
-      }),
+      this.syncGroupRequest.bind(this, generation, assignments),
       'SyncGroupResponse',
       this.config['request.timeout.ms'],
-      (r) => {
-        this.syncInFlight = false;
-        if (this.generation !== generation) return;
-        if (r.error === 'NONE') {
-          if (this.state === 'COMPLETING_REBALANCE') this.onJoinComplete(r.assignment.partitions, node);
-        } else if (r.error === 'REBALANCE_IN_PROGRESS') this.requestRejoin('SyncGroup REBALANCE_IN_PROGRESS');
-        else if (r.error === 'FENCED_INSTANCE_ID') {
-          this.fenced('SyncGroup', generation);
-          this.requestRejoin('SyncGroup FENCED_INSTANCE_ID');
-          this.retryJoinLater();
-        } else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
-        else if (r.error === 'ILLEGAL_GENERATION')
-          this.resetGeneration(false, 'SyncGroup ILLEGAL_GENERATION');
-        else if (COORDINATOR_GONE.has(r.error)) {
-          this.markCoordinatorUnknown(`SyncGroup ${r.error}`);
-          this.retryJoinLater();
-        } else this.retryJoinLater();
-        if (r.error !== 'NONE') this.state = this.state === 'UNJOINED' ? 'UNJOINED' : 'PREPARING_REBALANCE';
-        this.onProgress();
-      },
-      (why) => {
-        this.syncInFlight = false;
-        if (this.state === 'COMPLETING_REBALANCE') this.state = 'PREPARING_REBALANCE';
-        this.markCoordinatorUnknown(`SyncGroup ${why}`);
-        this.retryJoinLater();
-        this.onProgress();
-      },
+      this.onSyncGroupResponse.bind(this, generation, node),
+      this.onSyncGroupFailure.bind(this),
     );
+  }
+
+  private syncGroupRequest(
+    generation: Generation,
+    assignments: SyncGroupRequest['assignments'],
+    correlationId: number,
+  ): KafkaRequest {
+    return {
+      type: 'SyncGroup',
+      correlationId,
+      groupId: this.groupId,
+      generationId: generation.generationId,
+      memberId: generation.memberId,
+      ...this.instanceField,
+      protocolName: generation.protocolName,
+      assignments,
+    };
+  }
+
+  /** SyncGroupResponseHandler. */
+  private onSyncGroupResponse(generation: Generation, node: number, r: SyncGroupResponse): void {
+    this.syncInFlight = false;
+    if (this.generation !== generation) return;
+    if (r.error === 'NONE') {
+      if (this.state === 'COMPLETING_REBALANCE') this.onJoinComplete(r.assignment.partitions, node);
+    } else if (r.error === 'REBALANCE_IN_PROGRESS') this.requestRejoin('SyncGroup REBALANCE_IN_PROGRESS');
+    else if (r.error === 'FENCED_INSTANCE_ID') {
+      this.fenced('SyncGroup', generation);
+      this.requestRejoin('SyncGroup FENCED_INSTANCE_ID');
+      this.retryJoinLater();
+    } else if (r.error === 'UNKNOWN_MEMBER_ID') this.resetGeneration(true, 'SyncGroup UNKNOWN_MEMBER_ID');
+    else if (r.error === 'ILLEGAL_GENERATION') this.resetGeneration(false, 'SyncGroup ILLEGAL_GENERATION');
+    else if (COORDINATOR_GONE.has(r.error)) {
+      this.markCoordinatorUnknown(`SyncGroup ${r.error}`);
+      this.retryJoinLater();
+    } else this.retryJoinLater();
+    if (r.error !== 'NONE') this.state = this.state === 'UNJOINED' ? 'UNJOINED' : 'PREPARING_REBALANCE';
+    this.onProgress();
+  }
+
+  private onSyncGroupFailure(why: RequestFailure): void {
+    this.syncInFlight = false;
+    if (this.state === 'COMPLETING_REBALANCE') this.state = 'PREPARING_REBALANCE';
+    this.markCoordinatorUnknown(`SyncGroup ${why}`);
+    this.retryJoinLater();
+    this.onProgress();
   }
 
   /** ConsumerCoordinator.onJoinComplete. */
@@ -681,11 +773,13 @@ export class ConsumerCoordinator {
       if (!this.heartbeatInFlight) at = Math.min(at, this.nextHeartbeatMs);
       if (!this.pollPending) at = Math.min(at, this.lastPollMs + this.config['max.poll.interval.ms']);
     }
-    this.heartbeatTimer = this.timers.after(at - this.now, 'heartbeat', () => {
-      this.heartbeatTimer = undefined;
-      this.heartbeatTick();
-      this.onProgress();
-    });
+    this.heartbeatTimer = this.timers.after(at - this.now, 'heartbeat', this.onHeartbeatTimer.bind(this));
+  }
+
+  private onHeartbeatTimer(): void {
+    this.heartbeatTimer = undefined;
+    this.heartbeatTick();
+    this.onProgress();
   }
 
   private heartbeatTick(): void {
@@ -706,53 +800,64 @@ export class ConsumerCoordinator {
     const generation = this.generation;
     this.heartbeatInFlight = true;
     this.nextHeartbeatMs = this.now + this.config['heartbeat.interval.ms'];
-    const fail = () => {
-      this.nextHeartbeatMs = this.now + this.backoff.backoff(this.heartbeatFailures++);
-    };
     this.network.send(
       node,
       'coordinator',
-      (correlationId) => ({
-        type: 'Heartbeat',
-        correlationId,
-        groupId: this.groupId,
-        generationId: generation.generationId,
-        memberId: generation.memberId,
-        ...this.instanceField,
-      }),
+      this.heartbeatRequest.bind(this, generation),
       'HeartbeatResponse',
       this.config['request.timeout.ms'],
-      (r) => {
-        this.heartbeatInFlight = false;
-        if (r.error === 'NONE' || r.error === 'REBALANCE_IN_PROGRESS') {
-          this.sessionResetMs = this.now;
-          this.heartbeatFailures = 0;
-          if (r.error === 'REBALANCE_IN_PROGRESS' && this.state === 'STABLE')
-            this.requestRejoin('group is already rebalancing');
-        } else if (r.error === 'UNKNOWN_MEMBER_ID' || r.error === 'ILLEGAL_GENERATION') {
-          if (this.generation === generation)
-            this.resetGeneration(r.error === 'UNKNOWN_MEMBER_ID', `Heartbeat ${r.error}`);
-        } else if (r.error === 'FENCED_INSTANCE_ID') {
-          // HeartbeatResponseHandler: reset generation and member id; the heartbeat thread fails
-          // and the next poll throws FencedInstanceIdException.
-          if (this.generation === generation) {
-            this.fenced('Heartbeat', generation);
-            this.resetGeneration(true, 'encountered FENCED_INSTANCE_ID from HEARTBEAT response');
-          }
-        } else if (COORDINATOR_GONE.has(r.error)) {
-          this.markCoordinatorUnknown(`Heartbeat ${r.error}`);
-          fail();
-        } else fail();
-        this.scheduleHeartbeat();
-        this.onProgress();
-      },
-      (why) => {
-        this.heartbeatInFlight = false;
-        this.markCoordinatorUnknown(`Heartbeat ${why}`);
-        fail();
-        this.scheduleHeartbeat();
-      },
+      this.onHeartbeatResponse.bind(this, generation),
+      this.onHeartbeatFailure.bind(this),
     );
+  }
+
+  private heartbeatRequest(generation: Generation, correlationId: number): KafkaRequest {
+    return {
+      type: 'Heartbeat',
+      correlationId,
+      groupId: this.groupId,
+      generationId: generation.generationId,
+      memberId: generation.memberId,
+      ...this.instanceField,
+    };
+  }
+
+  /** HeartbeatResponseHandler. */
+  private onHeartbeatResponse(generation: Generation, r: HeartbeatResponse): void {
+    this.heartbeatInFlight = false;
+    if (r.error === 'NONE' || r.error === 'REBALANCE_IN_PROGRESS') {
+      this.sessionResetMs = this.now;
+      this.heartbeatFailures = 0;
+      if (r.error === 'REBALANCE_IN_PROGRESS' && this.state === 'STABLE')
+        this.requestRejoin('group is already rebalancing');
+    } else if (r.error === 'UNKNOWN_MEMBER_ID' || r.error === 'ILLEGAL_GENERATION') {
+      if (this.generation === generation)
+        this.resetGeneration(r.error === 'UNKNOWN_MEMBER_ID', `Heartbeat ${r.error}`);
+    } else if (r.error === 'FENCED_INSTANCE_ID') {
+      // HeartbeatResponseHandler: reset generation and member id; the heartbeat thread fails
+      // and the next poll throws FencedInstanceIdException.
+      if (this.generation === generation) {
+        this.fenced('Heartbeat', generation);
+        this.resetGeneration(true, 'encountered FENCED_INSTANCE_ID from HEARTBEAT response');
+      }
+    } else if (COORDINATOR_GONE.has(r.error)) {
+      this.markCoordinatorUnknown(`Heartbeat ${r.error}`);
+      this.heartbeatFailed();
+    } else this.heartbeatFailed();
+    this.scheduleHeartbeat();
+    this.onProgress();
+  }
+
+  private onHeartbeatFailure(why: RequestFailure): void {
+    this.heartbeatInFlight = false;
+    this.markCoordinatorUnknown(`Heartbeat ${why}`);
+    this.heartbeatFailed();
+    this.scheduleHeartbeat();
+  }
+
+  /** Heartbeat.failHeartbeat: the next one after the retry backoff. */
+  private heartbeatFailed(): void {
+    this.nextHeartbeatMs = this.now + this.backoff.backoff(this.heartbeatFailures++);
   }
 
   /** The poll timer restarts (AbstractCoordinator.pollHeartbeat). */
@@ -771,10 +876,12 @@ export class ConsumerCoordinator {
     this.nextAutoCommitMs = this.now + this.config['auto.commit.interval.ms'];
     const offsets = this.subscriptions.allConsumed();
     if (offsets.length === 0) return;
-    this.commit(offsets, 'async', this.config['request.timeout.ms'], (outcome) => {
-      if (outcome.type !== 'ok' && outcome.error.startsWith('Retriable'))
-        this.nextAutoCommitMs = this.now + this.config['retry.backoff.ms'];
-    });
+    this.commit(offsets, 'async', this.config['request.timeout.ms'], this.onAutoCommitted.bind(this));
+  }
+
+  private onAutoCommitted(outcome: CommitOutcome): void {
+    if (outcome.type !== 'ok' && outcome.error.startsWith('Retriable'))
+      this.nextAutoCommitMs = this.now + this.config['retry.backoff.ms'];
   }
 
   /**
@@ -788,132 +895,157 @@ export class ConsumerCoordinator {
     timeoutMs: number,
     done: (outcome: CommitOutcome) => void,
   ): void {
-    const deadline = this.now + timeoutMs;
     const group = this.topics !== null;
     const id = this.recorder.history.invoke('commit', this.recorder.process, this.recorder.now(), {
       group: this.groupId,
       generation: group ? this.generation.generationId : -1,
       memberId: group ? this.generation.memberId : '',
-      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+      offsets: offsets.map(committedOffset),
     });
-    let maybeApplied = false;
-    let attempts = 0;
-    let finished = false;
-    const finish = (outcome: CommitOutcome, generation: Generation) => {
-      if (finished) return;
-      finished = true;
-      const type = outcome.type === 'fail' && maybeApplied ? 'info' : outcome.type;
-      this.recorder.history.complete(id, 'commit', type, this.recorder.process, this.recorder.now(), {
-        group: this.groupId,
-        generation: generation.generationId,
-        memberId: generation.memberId,
-        offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
-        ...(outcome.type === 'ok' ? {} : { error: outcome.error }),
-      });
-      done(type === outcome.type ? outcome : { type: 'info', error: (outcome as { error: string }).error });
-    };
-    const retriable = (error: string, generation: Generation) => {
-      const wait = this.backoff.backoff(attempts++);
-      if (kind === 'sync' && this.now + wait < deadline) this.timers.after(wait, 'commit-backoff', attempt);
+    this.attemptCommit({
+      id,
+      offsets,
+      kind,
+      deadline: this.now + timeoutMs,
+      group,
+      done,
+      maybeApplied: false,
+      attempts: 0,
+      finished: false,
+    });
+  }
+
+  private finishCommit(commit: PendingCommit, outcome: CommitOutcome, generation: Generation): void {
+    if (commit.finished) return;
+    commit.finished = true;
+    const type = outcome.type === 'fail' && commit.maybeApplied ? 'info' : outcome.type;
+    this.recorder.history.complete(commit.id, 'commit', type, this.recorder.process, this.recorder.now(), {
+      group: this.groupId,
+      generation: generation.generationId,
+      memberId: generation.memberId,
+      offsets: commit.offsets.map(committedOffset),
+      ...(outcome.type === 'ok' ? {} : { error: outcome.error }),
+    });
+    commit.done(
+      type === outcome.type ? outcome : { type: 'info', error: (outcome as { error: string }).error },
+    );
+  }
+
+  private retryCommit(commit: PendingCommit, error: string, generation: Generation): void {
+    const wait = this.backoff.backoff(commit.attempts++);
+    if (commit.kind === 'sync' && this.now + wait < commit.deadline)
+      this.timers.after(wait, 'commit-backoff', this.attemptCommit.bind(this, commit));
+    else
+      this.finishCommit(
+        commit,
+        {
+          type: commit.maybeApplied ? 'info' : 'fail',
+          error: commit.kind === 'sync' ? 'TimeoutException' : `RetriableCommitFailedException: ${error}`,
+        },
+        generation,
+      );
+  }
+
+  private attemptCommit(commit: PendingCommit): void {
+    if (commit.finished) return;
+    const generation = commit.group ? this.generation : NO_GENERATION;
+    if (commit.group && this.state !== 'STABLE') {
+      const rebalancing = this.state === 'PREPARING_REBALANCE' || this.state === 'COMPLETING_REBALANCE';
+      this.finishCommit(
+        commit,
+        { type: 'fail', error: rebalancing ? 'RebalanceInProgressException' : 'CommitFailedException' },
+        generation,
+      );
+      return;
+    }
+    const node = this.coordinator;
+    if (node === null) {
+      this.lookupCoordinator();
+      if (this.now >= commit.deadline) this.retryCommit(commit, 'COORDINATOR_NOT_AVAILABLE', generation);
       else
-        finish(
+        this.timers.after(
+          Math.min(this.config['retry.backoff.ms'], commit.deadline - this.now),
+          'commit-wait-coordinator',
+          this.attemptCommit.bind(this, commit),
+        );
+      return;
+    }
+    this.network.send(
+      node,
+      'coordinator',
+      this.offsetCommitRequest.bind(this, commit, generation),
+      'OffsetCommitResponse',
+      this.config['request.timeout.ms'],
+      this.onOffsetCommitResponse.bind(this, commit, generation),
+      this.onOffsetCommitFailure.bind(this, commit, generation),
+    );
+  }
+
+  private offsetCommitRequest(
+    commit: PendingCommit,
+    generation: Generation,
+    correlationId: number,
+  ): KafkaRequest {
+    return {
+      type: 'OffsetCommit',
+      correlationId,
+      groupId: this.groupId,
+      generationId: generation.generationId,
+      memberId: generation.memberId,
+      ...(commit.group ? this.instanceField : {}),
+      partitions: commit.offsets.map(offsetCommitPartition),
+    };
+  }
+
+  /** ConsumerCoordinator.OffsetCommitResponseHandler. */
+  private onOffsetCommitResponse(
+    commit: PendingCommit,
+    generation: Generation,
+    r: OffsetCommitResponse,
+  ): void {
+    const error = firstPartitionError(r.partitions);
+    if (error === 'NONE') this.finishCommit(commit, { type: 'ok' }, generation);
+    else if (COORDINATOR_GONE.has(error)) {
+      this.markCoordinatorUnknown(`OffsetCommit ${error}`);
+      this.retryCommit(commit, error, generation);
+    } else if (error === 'REQUEST_TIMED_OUT') {
+      commit.maybeApplied = true;
+      this.markCoordinatorUnknown('OffsetCommit REQUEST_TIMED_OUT');
+      this.retryCommit(commit, error, generation);
+    } else if (error === 'COORDINATOR_LOAD_IN_PROGRESS' || error === 'UNKNOWN_TOPIC_OR_PARTITION')
+      this.retryCommit(commit, error, generation);
+    else if (error === 'REBALANCE_IN_PROGRESS') {
+      this.requestRejoin('OffsetCommit REBALANCE_IN_PROGRESS');
+      this.finishCommit(commit, { type: 'fail', error: 'RebalanceInProgressException' }, generation);
+    } else if (error === 'FENCED_INSTANCE_ID') {
+      // OffsetCommitResponseHandler: fatal if the generation is unchanged, else the old
+      // generation was fenced after a rebalance this member took part in.
+      if (this.generation === generation) {
+        this.fenced('OffsetCommit', generation, commit.kind === 'async');
+        this.finishCommit(commit, { type: 'fail', error: FENCED }, generation);
+      } else
+        this.finishCommit(
+          commit,
           {
-            type: maybeApplied ? 'info' : 'fail',
-            error: kind === 'sync' ? 'TimeoutException' : `RetriableCommitFailedException: ${error}`,
+            type: 'fail',
+            error:
+              this.state === 'PREPARING_REBALANCE' ? 'RebalanceInProgressException' : 'CommitFailedException',
           },
           generation,
         );
-    };
-    const attempt = (): void => {
-      if (finished) return;
-      const generation = group ? this.generation : NO_GENERATION;
-      if (group && this.state !== 'STABLE') {
-        const rebalancing = this.state === 'PREPARING_REBALANCE' || this.state === 'COMPLETING_REBALANCE';
-        finish(
-          { type: 'fail', error: rebalancing ? 'RebalanceInProgressException' : 'CommitFailedException' },
-          generation,
-        );
-        return;
-      }
-      const node = this.coordinator;
-      if (node === null) {
-        this.lookupCoordinator();
-        if (this.now >= deadline) retriable('COORDINATOR_NOT_AVAILABLE', generation);
-        else
-          this.timers.after(
-            Math.min(this.config['retry.backoff.ms'], deadline - this.now),
-            'commit-wait-coordinator',
-            attempt,
-          );
-        return;
-      }
-      this.network.send(
-        node,
-        'coordinator',
-        (correlationId) => ({
-          type: 'OffsetCommit',
-          correlationId,
-          groupId: this.groupId,
-          generationId: generation.generationId,
-          memberId: generation.memberId,
-          ...(group ? this.instanceField : {}),
-          partitions: offsets.map((o) => ({
-            topic: o.topic,
-            partition: o.partition,
-            committedOffset: o.offset,
-            committedLeaderEpoch: o.leaderEpoch,
-          })),
-        }),
-        'OffsetCommitResponse',
-        this.config['request.timeout.ms'],
-        (r) => {
-          const error = r.partitions.find((p) => p.error !== 'NONE')?.error ?? 'NONE';
-          if (error === 'NONE') finish({ type: 'ok' }, generation);
-          else if (COORDINATOR_GONE.has(error)) {
-            this.markCoordinatorUnknown(`OffsetCommit ${error}`);
-            retriable(error, generation);
-          } else if (error === 'REQUEST_TIMED_OUT') {
-            maybeApplied = true;
-            this.markCoordinatorUnknown('OffsetCommit REQUEST_TIMED_OUT');
-            retriable(error, generation);
-          } else if (error === 'COORDINATOR_LOAD_IN_PROGRESS' || error === 'UNKNOWN_TOPIC_OR_PARTITION')
-            retriable(error, generation);
-          else if (error === 'REBALANCE_IN_PROGRESS') {
-            this.requestRejoin('OffsetCommit REBALANCE_IN_PROGRESS');
-            finish({ type: 'fail', error: 'RebalanceInProgressException' }, generation);
-          } else if (error === 'FENCED_INSTANCE_ID') {
-            // OffsetCommitResponseHandler: fatal if the generation is unchanged, else the old
-            // generation was fenced after a rebalance this member took part in.
-            if (this.generation === generation) {
-              this.fenced('OffsetCommit', generation, kind === 'async');
-              finish({ type: 'fail', error: FENCED }, generation);
-            } else
-              finish(
-                {
-                  type: 'fail',
-                  error:
-                    this.state === 'PREPARING_REBALANCE'
-                      ? 'RebalanceInProgressException'
-                      : 'CommitFailedException',
-                },
-                generation,
-              );
-          } else if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION') {
-            if (this.generation === generation)
-              this.resetGeneration(error === 'UNKNOWN_MEMBER_ID', `OffsetCommit ${error}`);
-            finish({ type: 'fail', error: 'CommitFailedException' }, generation);
-          } else finish({ type: 'fail', error }, generation);
-          this.onProgress();
-        },
-        (why: RequestFailure) => {
-          maybeApplied = true;
-          this.markCoordinatorUnknown(`OffsetCommit ${why}`);
-          retriable(why, generation);
-          this.onProgress();
-        },
-      );
-    };
-    attempt();
+    } else if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION') {
+      if (this.generation === generation)
+        this.resetGeneration(error === 'UNKNOWN_MEMBER_ID', `OffsetCommit ${error}`);
+      this.finishCommit(commit, { type: 'fail', error: 'CommitFailedException' }, generation);
+    } else this.finishCommit(commit, { type: 'fail', error }, generation);
+    this.onProgress();
+  }
+
+  private onOffsetCommitFailure(commit: PendingCommit, generation: Generation, why: RequestFailure): void {
+    commit.maybeApplied = true;
+    this.markCoordinatorUnknown(`OffsetCommit ${why}`);
+    this.retryCommit(commit, why, generation);
+    this.onProgress();
   }
 
   // ---- committed offsets for new partitions (ConsumerCoordinator.refreshCommittedOffsetsIfNeeded) --
@@ -929,53 +1061,62 @@ export class ConsumerCoordinator {
       return;
     }
     for (const p of wanted) this.offsetFetchInFlight.add(p.key);
-    const settle = () => {
-      for (const p of wanted) this.offsetFetchInFlight.delete(p.key);
-    };
-    const retry = () => {
-      this.offsetFetchRetryAtMs = this.now + this.backoff.backoff(this.offsetFetchAttempts++);
-      this.timers.after(this.offsetFetchRetryAtMs - this.now, 'offset-fetch-backoff', () =>
-        this.onProgress(),
-      );
-    };
     this.network.send(
       node,
       'coordinator',
-      (correlationId) => ({
-        type: 'OffsetFetch',
-        correlationId,
-        groupId: this.groupId,
-        partitions: wanted.map((p) => ({ topic: p.topic, partition: p.partition })),
-      }),
+      this.offsetFetchRequest.bind(this, wanted),
       'OffsetFetchResponse',
       this.config['request.timeout.ms'],
-      (r) => {
-        settle();
-        if (r.error !== 'NONE') {
-          if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`OffsetFetch ${r.error}`);
-          retry();
-        } else {
-          // A partition's error (UNSTABLE_OFFSET_COMMIT, ...) retries the fetch once, not once per partition.
-          let failed = false;
-          for (const c of r.partitions) {
-            const p = this.subscriptions.get(c.topic, c.partition);
-            if (p === undefined || p.state !== 'initializing') continue;
-            if (c.error !== 'NONE') failed = true;
-            else if (c.committedOffset >= 0)
-              this.subscriptions.seek(p, c.committedOffset, c.committedLeaderEpoch);
-            else this.subscriptions.requestReset(p);
-          }
-          if (failed) retry();
-          else this.offsetFetchAttempts = 0;
-        }
-        this.onProgress();
-      },
-      (why) => {
-        settle();
-        this.markCoordinatorUnknown(`OffsetFetch ${why}`);
-        retry();
-        this.onProgress();
-      },
+      this.onOffsetFetchResponse.bind(this, wanted),
+      this.onOffsetFetchFailure.bind(this, wanted),
     );
+  }
+
+  private offsetFetchRequest(wanted: readonly AssignedPartition[], correlationId: number): KafkaRequest {
+    return {
+      type: 'OffsetFetch',
+      correlationId,
+      groupId: this.groupId,
+      partitions: wanted.map(topicPartitionOf),
+    };
+  }
+
+  /** OffsetFetchResponseHandler. */
+  private onOffsetFetchResponse(wanted: readonly AssignedPartition[], r: OffsetFetchResponse): void {
+    this.offsetFetchSettled(wanted);
+    if (r.error !== 'NONE') {
+      if (COORDINATOR_GONE.has(r.error)) this.markCoordinatorUnknown(`OffsetFetch ${r.error}`);
+      this.retryOffsetFetch();
+    } else {
+      // A partition's error (UNSTABLE_OFFSET_COMMIT, ...) retries the fetch once, not once per partition.
+      let failed = false;
+      for (const c of r.partitions) {
+        const p = this.subscriptions.get(c.topic, c.partition);
+        if (p === undefined || p.state !== 'initializing') continue;
+        if (c.error !== 'NONE') failed = true;
+        else if (c.committedOffset >= 0)
+          this.subscriptions.seek(p, c.committedOffset, c.committedLeaderEpoch);
+        else this.subscriptions.requestReset(p);
+      }
+      if (failed) this.retryOffsetFetch();
+      else this.offsetFetchAttempts = 0;
+    }
+    this.onProgress();
+  }
+
+  private onOffsetFetchFailure(wanted: readonly AssignedPartition[], why: RequestFailure): void {
+    this.offsetFetchSettled(wanted);
+    this.markCoordinatorUnknown(`OffsetFetch ${why}`);
+    this.retryOffsetFetch();
+    this.onProgress();
+  }
+
+  private offsetFetchSettled(wanted: readonly AssignedPartition[]): void {
+    for (const p of wanted) this.offsetFetchInFlight.delete(p.key);
+  }
+
+  private retryOffsetFetch(): void {
+    this.offsetFetchRetryAtMs = this.now + this.backoff.backoff(this.offsetFetchAttempts++);
+    this.timers.after(this.offsetFetchRetryAtMs - this.now, 'offset-fetch-backoff', this.onProgress);
   }
 }
