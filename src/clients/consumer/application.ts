@@ -2,7 +2,7 @@ import type { ClientHistory, PolledRecord } from '../../history/client-history.j
 import type { KafkaMessage, TopicPartition } from '../../kafka/protocol.js';
 import type { ActorFactory } from '../../sim/process.js';
 import { type ConsumerConfig, consumerConfig } from './config.js';
-import { KafkaConsumer } from './consumer.js';
+import { KafkaConsumer, type PollResult } from './consumer.js';
 import type { ConsumerContext, ConsumerTimer } from './network.js';
 
 /**
@@ -55,16 +55,45 @@ export interface ConsumerActor {
 export function consumerActor(options: ConsumerActorOptions): ActorFactory<KafkaMessage, ConsumerTimer> {
   const mode = options.commitMode ?? 'auto';
   const config = consumerConfig({ ...options.config, 'enable.auto.commit': mode === 'auto' });
-  const group = config['group.id'];
   /** The `process` op in progress per process name: the harness's bookkeeping, outlives crashes. */
-  const processing = new Map<string, { readonly id: number; readonly records: readonly PolledRecord[] }>();
-  return (ctx: ConsumerContext): ConsumerActor => {
+  const processing = new Map<string, Processing>();
+  return (ctx: ConsumerContext): ConsumerActor =>
+    new ConsumerApplication(ctx, options, mode, config, processing);
+}
+
+/** The `process` op in progress: its history op and records. */
+interface Processing {
+  readonly id: number;
+  readonly records: readonly PolledRecord[];
+}
+
+/**
+ * One incarnation of the application: poll, process, commit, as the mode says. Its callbacks are
+ * methods bound with `bind`, not closures made per call (see the consumer's NetworkClient.send).
+ */
+class ConsumerApplication implements ConsumerActor {
+  readonly consumer: KafkaConsumer;
+  private readonly history: ClientHistory;
+  private readonly group: string | null;
+  private polls = 0;
+  private readonly loopAgain = this.loop.bind(this);
+
+  constructor(
+    private readonly ctx: ConsumerContext,
+    private readonly options: ConsumerActorOptions,
+    private readonly mode: CommitMode,
+    private readonly config: ConsumerConfig,
+    /** Per process name: the harness's bookkeeping, outlives crashes. */
+    private readonly processing: Map<string, Processing>,
+  ) {
     const history = options.history;
+    this.history = history;
+    this.group = config['group.id'];
     const interrupted = processing.get(ctx.name);
     if (interrupted !== undefined) {
       processing.delete(ctx.name);
       history.complete(interrupted.id, 'process', 'info', ctx.name, ctx.now, {
-        group,
+        group: this.group,
         records: interrupted.records,
         error: 'crashed',
       });
@@ -72,60 +101,63 @@ export function consumerActor(options: ConsumerActorOptions): ActorFactory<Kafka
     const recorder = { history, process: ctx.name, now: () => ctx.now };
     const target =
       options.subscribe !== undefined ? { subscribe: options.subscribe } : { assign: options.assign ?? [] };
-    const consumer = new KafkaConsumer(ctx, config, options.bootstrap, target, recorder);
-    const timers = consumer.timers;
-    let polls = 0;
+    this.consumer = new KafkaConsumer(ctx, config, options.bootstrap, target, recorder);
+  }
 
-    const loop = (): void => {
-      if (options.maxPolls !== undefined && polls >= options.maxPolls) return;
-      polls++;
-      const id = history.invoke('poll', ctx.name, ctx.now, {});
-      consumer.poll(options.pollTimeoutMs ?? 1000, (result) => {
-        if (!result.ok) {
-          history.complete(id, 'poll', 'fail', ctx.name, ctx.now, { error: result.error });
-          timers.after(config['retry.backoff.ms'], 'app-retry', loop);
-          return;
-        }
-        history.complete(id, 'poll', 'ok', ctx.name, ctx.now, { records: result.records });
-        const records = result.records;
-        if (records.length === 0) return loop();
-        // at-most-once: commit the positions past this batch first, then process it
-        if (mode === 'before-processing') consumer.commitSync(() => process(records, loop));
-        // at-least-once: process, then commitSync; 'auto' commits in a later poll
-        // (ConsumerCoordinator.maybeAutoCommitOffsetsAsync), after this batch was processed
-        else
-          process(records, () => (mode === 'after-processing' ? consumer.commitSync(() => loop()) : loop()));
-      });
-    };
-    const process = (records: readonly PolledRecord[], then: () => void): void => {
-      const p = options.processing;
-      const delay = (p?.perBatchMs ?? 0) + (p?.perRecordMs ?? 0) * records.length;
-      const id = history.invoke('process', ctx.name, ctx.now, { group, records });
-      processing.set(ctx.name, { id, records });
-      const finish = () => {
-        processing.delete(ctx.name);
-        history.complete(id, 'process', 'ok', ctx.name, ctx.now, { group, records });
-        options.onProcessed?.(ctx.name, records);
-        then();
-      };
-      if (delay > 0) timers.after(delay, 'processing', finish);
-      else finish();
-    };
+  private loop(): void {
+    if (this.options.maxPolls !== undefined && this.polls >= this.options.maxPolls) return;
+    this.polls++;
+    const id = this.history.invoke('poll', this.ctx.name, this.ctx.now, {});
+    this.consumer.poll(this.options.pollTimeoutMs ?? 1000, this.onPolled.bind(this, id));
+  }
 
-    return {
-      consumer,
-      onStart() {
-        loop();
-      },
-      onMessage(_from, message) {
-        consumer.handleMessage(message);
-      },
-      onTimer(tag) {
-        tag.run();
-      },
-      onDisconnect(peer) {
-        consumer.handleDisconnect(peer);
-      },
-    };
-  };
+  private onPolled(id: number, result: PollResult): void {
+    if (!result.ok) {
+      this.history.complete(id, 'poll', 'fail', this.ctx.name, this.ctx.now, { error: result.error });
+      this.consumer.timers.after(this.config['retry.backoff.ms'], 'app-retry', this.loopAgain);
+      return;
+    }
+    this.history.complete(id, 'poll', 'ok', this.ctx.name, this.ctx.now, { records: result.records });
+    const records = result.records;
+    if (records.length === 0) this.loop();
+    // at-most-once: commit the positions past this batch first, then process it
+    else if (this.mode === 'before-processing') this.consumer.commitSync(this.process.bind(this, records));
+    // at-least-once: process, then commitSync; 'auto' commits in a later poll
+    // (ConsumerCoordinator.maybeAutoCommitOffsetsAsync), after this batch was processed
+    else this.process(records);
+  }
+
+  private process(records: readonly PolledRecord[]): void {
+    const p = this.options.processing;
+    const delay = (p?.perBatchMs ?? 0) + (p?.perRecordMs ?? 0) * records.length;
+    const id = this.history.invoke('process', this.ctx.name, this.ctx.now, { group: this.group, records });
+    const processing = { id, records };
+    this.processing.set(this.ctx.name, processing);
+    if (delay > 0) this.consumer.timers.after(delay, 'processing', this.processed.bind(this, processing));
+    else this.processed(processing);
+  }
+
+  private processed({ id, records }: Processing): void {
+    this.processing.delete(this.ctx.name);
+    this.history.complete(id, 'process', 'ok', this.ctx.name, this.ctx.now, { group: this.group, records });
+    this.options.onProcessed?.(this.ctx.name, records);
+    if (this.mode === 'after-processing') this.consumer.commitSync(this.loopAgain);
+    else this.loop();
+  }
+
+  onStart(): void {
+    this.loop();
+  }
+
+  onMessage(_from: string, message: KafkaMessage): void {
+    this.consumer.handleMessage(message);
+  }
+
+  onTimer(tag: ConsumerTimer): void {
+    tag.run();
+  }
+
+  onDisconnect(peer: string): void {
+    this.consumer.handleDisconnect(peer);
+  }
 }
