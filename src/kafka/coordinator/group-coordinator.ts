@@ -12,6 +12,7 @@ import type {
   OffsetCommitRequest,
   OffsetFetchRequest,
   SyncGroupRequest,
+  TopicPartition,
 } from '../protocol.js';
 import { GroupMetadata } from './group-metadata.js';
 import { GroupMetadataManager, type OffsetsTopicLog } from './group-metadata-manager.js';
@@ -698,27 +699,35 @@ export class GroupCoordinator {
       return;
     }
     const memberId = request.memberId;
-    const store = (g: GroupMetadata) =>
-      this.manager.storeOffsets(g, request.partitions, (partitions) =>
-        this.io.send(from, {
-          type: 'OffsetCommitResponse',
-          correlationId: request.correlationId,
-          partitions,
-        }),
-      );
     switch (group.state) {
       case 'Empty':
-        store(group);
+        this.storeOffsets(group, from, request);
         return;
       case 'Stable':
       case 'PreparingRebalance':
         // Members of the generation may still commit while the rebalance is prepared; it refreshes their session.
         this.completeAndScheduleNextExpiration(group, group.get(memberId));
-        store(group);
+        this.storeOffsets(group, from, request);
         return;
       default:
         respondAll('REBALANCE_IN_PROGRESS');
     }
+  }
+
+  private storeOffsets(group: GroupMetadata, from: string, request: OffsetCommitRequest): void {
+    this.manager.storeOffsets(
+      group,
+      request.partitions,
+      this.respondOffsetCommit.bind(this, from, request.correlationId),
+    );
+  }
+
+  private respondOffsetCommit(
+    from: string,
+    correlationId: number,
+    partitions: readonly (TopicPartition & { readonly error: ErrorName })[],
+  ): void {
+    this.io.send(from, { type: 'OffsetCommitResponse', correlationId, partitions });
   }
 
   /** validateOffsetCommit: members must match the generation; anonymous commits only to an Empty group. */
