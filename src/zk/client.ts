@@ -238,59 +238,41 @@ export class ZkClient {
 
   // ---- the API -------------------------------------------------------------------------------
 
+  // Each answer goes through a module function bound to its callback, not a closure made per
+  // request: V8 keeps a closure's optimized code only while an instance of it lives (bench:churn).
+
   create(path: string, data: string | null, mode: CreateMode, callback: CreateCallback): void {
-    this.submit({ type: 'create', path, data, mode }, (code, reply) =>
-      callback(
-        reply?.type === 'create' && code === 'OK'
-          ? { code, path: reply.path, stat: reply.stat }
-          : failed(code),
-      ),
-    );
+    this.submit({ type: 'create', path, data, mode }, createAnswer.bind(undefined, callback));
   }
 
   getData(path: string, options: { readonly watch: boolean }, callback: DataCallback): void {
-    this.submit({ type: 'getData', path, watch: options.watch }, (code, reply) =>
-      callback(
-        reply?.type === 'getData' && code === 'OK'
-          ? { code, data: reply.data, stat: reply.stat }
-          : failed(code),
-      ),
-    );
+    this.submit({ type: 'getData', path, watch: options.watch }, getDataAnswer.bind(undefined, callback));
   }
 
   /** `version` -1 matches any version. */
   setData(path: string, data: string | null, version: number, callback: StatCallback): void {
-    this.submit({ type: 'setData', path, data, version }, (code, reply) =>
-      callback(reply?.type === 'setData' && code === 'OK' ? { code, stat: reply.stat } : failed(code)),
-    );
+    this.submit({ type: 'setData', path, data, version }, setDataAnswer.bind(undefined, callback));
   }
 
   /** `version` -1 matches any version. */
   delete(path: string, version: number, callback: VoidCallback): void {
-    this.submit({ type: 'delete', path, version }, (code) => callback({ code }));
+    this.submit({ type: 'delete', path, version }, deleteAnswer.bind(undefined, callback));
   }
 
   /** With `watch`, a missing node is watched for its creation. */
   exists(path: string, options: { readonly watch: boolean }, callback: StatCallback): void {
-    this.submit({ type: 'exists', path, watch: options.watch }, (code, reply) =>
-      callback(reply?.type === 'exists' && code === 'OK' ? { code, stat: reply.stat } : failed(code)),
-    );
+    this.submit({ type: 'exists', path, watch: options.watch }, existsAnswer.bind(undefined, callback));
   }
 
   getChildren(path: string, options: { readonly watch: boolean }, callback: ChildrenCallback): void {
-    this.submit({ type: 'getChildren', path, watch: options.watch }, (code, reply) =>
-      callback(
-        reply?.type === 'getChildren' && code === 'OK'
-          ? { code, children: reply.children, stat: reply.stat }
-          : failed(code),
-      ),
+    this.submit(
+      { type: 'getChildren', path, watch: options.watch },
+      getChildrenAnswer.bind(undefined, callback),
     );
   }
 
   multi(ops: readonly ZkOp[], callback: MultiCallback): void {
-    this.submit({ type: 'multi', ops }, (code, reply) =>
-      callback(reply?.type === 'multi' ? { code, results: reply.results } : { code }),
-    );
+    this.submit({ type: 'multi', ops }, multiAnswer.bind(undefined, callback));
   }
 
   /**
@@ -559,6 +541,42 @@ export class ZkClient {
       child: [...this.childWatches].sort(),
     };
   }
+}
+
+function createAnswer(callback: CreateCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(
+    reply?.type === 'create' && code === 'OK' ? { code, path: reply.path, stat: reply.stat } : failed(code),
+  );
+}
+
+function getDataAnswer(callback: DataCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(
+    reply?.type === 'getData' && code === 'OK' ? { code, data: reply.data, stat: reply.stat } : failed(code),
+  );
+}
+
+function setDataAnswer(callback: StatCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(reply?.type === 'setData' && code === 'OK' ? { code, stat: reply.stat } : failed(code));
+}
+
+function deleteAnswer(callback: VoidCallback, code: ErrorCode): void {
+  callback({ code });
+}
+
+function existsAnswer(callback: StatCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(reply?.type === 'exists' && code === 'OK' ? { code, stat: reply.stat } : failed(code));
+}
+
+function getChildrenAnswer(callback: ChildrenCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(
+    reply?.type === 'getChildren' && code === 'OK'
+      ? { code, children: reply.children, stat: reply.stat }
+      : failed(code),
+  );
+}
+
+function multiAnswer(callback: MultiCallback, code: ErrorCode, reply: ZkReply | undefined): void {
+  callback(reply?.type === 'multi' ? { code, results: reply.results } : { code });
 }
 
 function failed(code: ErrorCode): { readonly code: FailureCode } {

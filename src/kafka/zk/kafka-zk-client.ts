@@ -1,5 +1,6 @@
 import type {
   ChildrenCallback,
+  CreateCallback,
   DataCallback,
   FailureCode,
   MultiCallback,
@@ -96,21 +97,29 @@ export class KafkaZkClient {
         if (!all.includes(prefix)) all.push(prefix);
       }
     }
-    const next = (i: number): void => {
-      const path = all[i];
-      if (path === undefined) {
-        done({ ok: true });
-        return;
-      }
-      this.untilConnected<Outcome<object>>(
-        (d) =>
-          this.zk.create(path, null, 'PERSISTENT', (o) =>
-            d(o.code === 'OK' || o.code === 'NODEEXISTS' ? { ok: true } : { ok: false, code: o.code }),
-          ),
-        (r) => (r.ok ? next(i + 1) : done(r)),
-      );
-    };
-    next(0);
+    this.ensureFrom(all, 0, done);
+  }
+
+  /** Creates `all[i]` and those after it; bound methods, not closures per path (bench:churn). */
+  private ensureFrom(all: readonly string[], i: number, done: Done<object>): void {
+    const path = all[i];
+    if (path === undefined) {
+      done({ ok: true });
+      return;
+    }
+    this.untilConnected<Outcome<object>>(
+      this.createPersistent.bind(this, path),
+      this.afterEnsured.bind(this, all, i, done),
+    );
+  }
+
+  private createPersistent(path: string, reply: (outcome: Outcome<object>) => void): void {
+    this.zk.create(path, null, 'PERSISTENT', createdOrExists.bind(undefined, reply));
+  }
+
+  private afterEnsured(all: readonly string[], i: number, done: Done<object>, r: Outcome<object>): void {
+    if (r.ok) this.ensureFrom(all, i + 1, done);
+    else done(r);
   }
 
   /**
@@ -572,6 +581,11 @@ export class ControllerZk {
   private multiFenced(op: ZkOp, epochZkVersion: number, reply: MultiCallback): void {
     this.zk.multi([{ type: 'check', path: CONTROLLER_EPOCH_PATH, version: epochZkVersion }, op], reply);
   }
+}
+
+/** A path ensured: created now, or there already. */
+function createdOrExists(reply: (outcome: Outcome<object>) => void, o: Parameters<CreateCallback>[0]): void {
+  reply(o.code === 'OK' || o.code === 'NODEEXISTS' ? { ok: true } : { ok: false, code: o.code });
 }
 
 /** A fenced write's outcome: CONTROLLER_MOVED when the epoch check failed. */
