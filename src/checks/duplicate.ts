@@ -1,7 +1,7 @@
 import { finalEvent, opEvent, result, violation } from './events.js';
 import { type CommittedLog, committedLog, type FinalPartition, tp } from './final-state.js';
 import { historyIndex } from './history-index.js';
-import { getOrInsert } from './maps.js';
+import { addTo, getOrInsert } from './maps.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
 
 /**
@@ -34,7 +34,7 @@ export function checkDuplicate(input: CheckInput): CheckResult {
     }
     const known = values.get(value);
     if (known === undefined) values.set(value, offset);
-    else if (known !== offset) getOrInsert(twice, name, () => new Set()).add(value);
+    else if (known !== offset) addTo(twice, name, value);
   };
   for (const { p, log } of logs) {
     const name = tp(p.topic, p.partition);

@@ -2,7 +2,7 @@ import type { CommitOp, PolledRecord, PollOp, ProcessOp } from '../history/clien
 import { factEvent, finalEvent, opEvent, violation } from './events.js';
 import { type CommittedLog, tp } from './final-state.js';
 import { historyIndex, truncationsOf } from './history-index.js';
-import { getOrInsert } from './maps.js';
+import { addTo } from './maps.js';
 import type { CheckInput, Violation, ViolationEvent } from './types.js';
 
 /** An ok commit of one partition's offset, with the commit's invoke. */
@@ -63,33 +63,16 @@ export function groupSkips(
   const ops = input.clients.ops;
   // who belongs to which group
   const groupsOf = new Map<string, Set<string>>();
-  const join = (process: string, group: string) => getOrInsert(groupsOf, process, () => new Set()).add(group);
-  for (const fact of input.clients.memberFacts) join(fact.process, fact.group);
+  for (const fact of input.clients.memberFacts) addTo(groupsOf, fact.process, fact.group);
   const withProcessing = new Set<string>();
   for (const op of ops) {
-    if (op.f === 'commit') join(op.process, op.group);
+    if (op.f === 'commit') addTo(groupsOf, op.process, op.group);
     else if (op.f === 'process' && op.group !== null) {
-      join(op.process, op.group);
+      addTo(groupsOf, op.process, op.group);
       withProcessing.add(op.group);
     }
   }
   const groups = new Map<string, Map<string, GroupPartition>>();
-  const partitionOf = (group: string, topic: string, partition: number): GroupPartition =>
-    getOrInsert(
-      getOrInsert(groups, group, () => new Map()),
-      tp(topic, partition),
-      () => ({
-        topic,
-        partition,
-        claims: [],
-        consumed: new Map(),
-        start: Number.POSITIVE_INFINITY,
-        polls: [],
-        processing: [],
-      }),
-    );
-  const consume = (gp: GroupPartition, r: PolledRecord) =>
-    getOrInsert(gp.consumed, r.offset, () => new Set()).add(r.value);
   const commitInvokes = new Map<number, CommitOp>();
   const completions = new Map<number, ProcessOp>();
   for (const op of ops) {
@@ -97,7 +80,7 @@ export function groupSkips(
       if (op.type === 'invoke') commitInvokes.set(op.id, op);
       if (op.type !== 'ok') continue;
       for (const o of op.offsets)
-        partitionOf(op.group, o.topic, o.partition).claims.push({
+        partitionOf(groups, op.group, o.topic, o.partition).claims.push({
           ok: op,
           invoke: commitInvokes.get(op.id),
           offset: o.offset,
@@ -106,9 +89,9 @@ export function groupSkips(
       if (op.type !== 'invoke') completions.set(op.id, op);
       const touched = new Set<GroupPartition>();
       for (const r of op.records) {
-        const gp = partitionOf(op.group, r.topic, r.partition);
+        const gp = partitionOf(groups, op.group, r.topic, r.partition);
         gp.start = Math.min(gp.start, r.offset);
-        if (op.type === 'ok') consume(gp, r);
+        if (op.type === 'ok') addTo(gp.consumed, r.offset, r.value);
         if (op.type === 'invoke') touched.add(gp);
       }
       for (const gp of touched) gp.processing.push(op);
@@ -118,9 +101,9 @@ export function groupSkips(
     for (const group of groupsOf.get(poll.process) ?? []) {
       const touched = new Set<GroupPartition>();
       for (const r of poll.records ?? []) {
-        const gp = partitionOf(group, r.topic, r.partition);
+        const gp = partitionOf(groups, group, r.topic, r.partition);
         gp.start = Math.min(gp.start, r.offset);
-        if (!withProcessing.has(group)) consume(gp, r);
+        if (!withProcessing.has(group)) addTo(gp.consumed, r.offset, r.value);
         touched.add(gp);
       }
       for (const gp of touched) gp.polls.push(poll);
@@ -145,6 +128,35 @@ export function groupSkips(
 interface Run {
   readonly claim: Claim;
   readonly offsets: number[];
+}
+
+/** The group's record of one partition, started when first seen. */
+function partitionOf(
+  groups: Map<string, Map<string, GroupPartition>>,
+  group: string,
+  topic: string,
+  partition: number,
+): GroupPartition {
+  let partitions = groups.get(group);
+  if (partitions === undefined) {
+    partitions = new Map();
+    groups.set(group, partitions);
+  }
+  const key = tp(topic, partition);
+  let gp = partitions.get(key);
+  if (gp === undefined) {
+    gp = {
+      topic,
+      partition,
+      claims: [],
+      consumed: new Map(),
+      start: Number.POSITIVE_INFINITY,
+      polls: [],
+      processing: [],
+    };
+    partitions.set(key, gp);
+  }
+  return gp;
 }
 
 function skippedRuns(gp: GroupPartition, log: CommittedLog): Run[] {

@@ -1,7 +1,7 @@
 import { finalEvent, opEvent, result, violation } from './events.js';
 import { type CommittedLog, committedLog, type FinalPartition, tp } from './final-state.js';
 import { historyIndex } from './history-index.js';
-import { getOrInsert } from './maps.js';
+import { addTo, getOrInsert } from './maps.js';
 import type { CheckInput, CheckResult, Violation, ViolationEvent } from './types.js';
 
 /**
@@ -40,7 +40,7 @@ export function checkInconsistentOffsets(input: CheckInput): CheckResult {
       names.push(name);
     }
     if (!offsets.has(offset)) offsets.set(offset, value);
-    else if (offsets.get(offset) !== value) getOrInsert(conflicts, name, () => new Set()).add(offset);
+    else if (offsets.get(offset) !== value) addTo(conflicts, name, offset);
   };
   for (const s of acked) seen(tp(s.topic, s.partition), s.offset, s.value);
   for (const { record } of reads) seen(tp(record.topic, record.partition), record.offset, record.value);

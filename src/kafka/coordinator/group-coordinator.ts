@@ -142,8 +142,9 @@ export class GroupCoordinator {
   }
 
   handleJoinGroup(from: string, request: JoinGroupRequest): void {
-    const respond = (result: JoinGroupResult): void =>
-      this.io.send(from, { type: 'JoinGroupResponse', correlationId: request.correlationId, ...result });
+    // The response callback is a bound method, not a closure per request: it keeps its optimized
+    // code (bench:churn).
+    const respond = this.respondJoinGroup.bind(this, from, request.correlationId);
     const { groupId, memberId, sessionTimeoutMs } = request;
     const status = this.validateGroupStatus(groupId, false);
     if (status !== undefined) {
@@ -178,6 +179,14 @@ export class GroupCoordinator {
       this.doCurrentMemberJoinGroup(group, clientId, request, protocols, reason, respond);
     }
     if (group.is('PreparingRebalance')) this.checkAndCompleteJoin(group);
+  }
+
+  private respondJoinGroup(from: string, correlationId: number, result: JoinGroupResult): void {
+    this.io.send(from, { type: 'JoinGroupResponse', correlationId, ...result });
+  }
+
+  private respondSyncGroup(from: string, correlationId: number, result: SyncGroupResult): void {
+    this.io.send(from, { type: 'SyncGroupResponse', correlationId, ...result });
   }
 
   /** acceptJoiningMember: group.max.size, counting parked members while preparing a rebalance. */
@@ -498,8 +507,7 @@ export class GroupCoordinator {
   }
 
   handleSyncGroup(from: string, request: SyncGroupRequest): void {
-    const respond = (result: SyncGroupResult): void =>
-      this.io.send(from, { type: 'SyncGroupResponse', correlationId: request.correlationId, ...result });
+    const respond = this.respondSyncGroup.bind(this, from, request.correlationId);
     const status = this.validateGroupStatus(request.groupId, false);
     if (status !== undefined) {
       // Loading: the rebalance's state is lost, so the member must rejoin (not LOAD_IN_PROGRESS).
@@ -590,14 +598,11 @@ export class GroupCoordinator {
   }
 
   handleHeartbeat(from: string, request: HeartbeatRequest): void {
-    const respond = (error: ErrorName): void =>
-      this.io.send(from, { type: 'HeartbeatResponse', correlationId: request.correlationId, error });
     const status = this.validateGroupStatus(request.groupId, false);
-    if (status !== undefined) {
-      respond(status === 'COORDINATOR_LOAD_IN_PROGRESS' ? 'NONE' : status); // loading: answer blindly
-      return;
-    }
-    respond(this.doHeartbeat(request));
+    let error: ErrorName;
+    if (status === undefined) error = this.doHeartbeat(request);
+    else error = status === 'COORDINATOR_LOAD_IN_PROGRESS' ? 'NONE' : status; // loading: answer blindly
+    this.io.send(from, { type: 'HeartbeatResponse', correlationId: request.correlationId, error });
   }
 
   private doHeartbeat(request: HeartbeatRequest): ErrorName {
