@@ -4,6 +4,7 @@ import {
   EARLIEST_TIMESTAMP,
   type FetchPartition,
   type FetchResponse,
+  type KafkaRequest,
   LATEST_TIMESTAMP,
   type ListOffsetsResponse,
   type OffsetsForLeaderEpochResponse,
@@ -114,30 +115,43 @@ export class Fetcher {
         lastFetchedEpoch: -1,
       }));
       this.fetching.add(node);
+      // Bound methods, not closures per fetch: they keep their optimized code (bench:churn).
       this.network.send(
         node,
         'data',
-        (correlationId) => ({
-          type: 'Fetch',
-          correlationId,
-          replicaId: -1,
-          maxWaitMs: this.config['fetch.max.wait.ms'],
-          minBytes: this.config['fetch.min.bytes'],
-          partitions,
-        }),
+        this.fetchRequest.bind(this, partitions),
         'FetchResponse',
         this.config['request.timeout.ms'] + this.config['fetch.max.wait.ms'],
-        (response) => {
-          this.fetching.delete(node);
-          this.handleFetchResponse(response, partitions);
-        },
-        () => {
-          this.fetching.delete(node);
-          this.metadata.requestUpdate();
-          this.onProgress();
-        },
+        this.onFetchResponse.bind(this, node, partitions),
+        this.onFetchFailure.bind(this, node),
       );
     }
+  }
+
+  private fetchRequest(partitions: readonly FetchPartition[], correlationId: number): KafkaRequest {
+    return {
+      type: 'Fetch',
+      correlationId,
+      replicaId: -1,
+      maxWaitMs: this.config['fetch.max.wait.ms'],
+      minBytes: this.config['fetch.min.bytes'],
+      partitions,
+    };
+  }
+
+  private onFetchResponse(
+    node: number,
+    partitions: readonly FetchPartition[],
+    response: FetchResponse,
+  ): void {
+    this.fetching.delete(node);
+    this.handleFetchResponse(response, partitions);
+  }
+
+  private onFetchFailure(node: number): void {
+    this.fetching.delete(node);
+    this.metadata.requestUpdate();
+    this.onProgress();
   }
 
   private handleFetchResponse(response: FetchResponse, sent: readonly FetchPartition[]): void {

@@ -1,4 +1,4 @@
-import type { MetadataResponse } from '../../kafka/protocol.js';
+import type { KafkaRequest, MetadataResponse } from '../../kafka/protocol.js';
 import { tpKey } from '../../kafka/protocol.js';
 import type { TimerHandle } from '../../sim/process.js';
 import { ms, type SimTime } from '../../sim/time.js';
@@ -104,19 +104,22 @@ export class ConsumerMetadata {
     }
     this.inFlight = true;
     const topics = [...this.topics].sort();
+    // Bound methods, not closures per request: they keep their optimized code (bench:churn).
     this.network.send(
       node,
       'data',
-      (correlationId) => ({ type: 'Metadata', correlationId, topics }),
+      metadataRequest.bind(undefined, topics),
       'MetadataResponse',
       this.config['request.timeout.ms'],
-      (response) => this.handleResponse(response, topics),
-      () => {
-        this.inFlight = false;
-        this.failedUpdate();
-        this.maybeUpdate();
-      },
+      this.handleResponse.bind(this, topics),
+      this.onUpdateFailure.bind(this),
     );
+  }
+
+  private onUpdateFailure(): void {
+    this.inFlight = false;
+    this.failedUpdate();
+    this.maybeUpdate();
   }
 
   /** Metadata.failedUpdate: the next attempt waits retry backoff(attempts - 1). */
@@ -132,7 +135,7 @@ export class ConsumerMetadata {
     });
   }
 
-  private handleResponse(response: MetadataResponse, topics: readonly string[]): void {
+  private handleResponse(topics: readonly string[], response: MetadataResponse): void {
     this.inFlight = false;
     this.updateVersion++;
     if (response.brokers.length > 0) this.brokers = [...response.brokers];
@@ -162,4 +165,8 @@ export class ConsumerMetadata {
     this.onUpdate();
     this.maybeUpdate();
   }
+}
+
+function metadataRequest(topics: readonly string[], correlationId: number): KafkaRequest {
+  return { type: 'Metadata', correlationId, topics };
 }
