@@ -115,8 +115,15 @@ export class AdminManager {
           next();
         });
       },
-      () =>
-        this.await(from, request.correlationId, 'CreateTopicsResponse', results, waitFor, request.timeoutMs),
+      this.await.bind(
+        this,
+        from,
+        request.correlationId,
+        'CreateTopicsResponse',
+        results,
+        waitFor,
+        request.timeoutMs,
+      ),
     );
   }
 
@@ -162,15 +169,15 @@ export class AdminManager {
           });
         });
       },
-      () =>
-        this.await(
-          from,
-          request.correlationId,
-          'CreatePartitionsResponse',
-          results,
-          waitFor,
-          request.timeoutMs,
-        ),
+      this.await.bind(
+        this,
+        from,
+        request.correlationId,
+        'CreatePartitionsResponse',
+        results,
+        waitFor,
+        request.timeoutMs,
+      ),
     );
   }
 
@@ -200,8 +207,15 @@ export class AdminManager {
           next();
         });
       },
-      () =>
-        this.await(from, request.correlationId, 'DeleteTopicsResponse', results, waitFor, request.timeoutMs),
+      this.await.bind(
+        this,
+        from,
+        request.correlationId,
+        'DeleteTopicsResponse',
+        results,
+        waitFor,
+        request.timeoutMs,
+      ),
     );
   }
 
