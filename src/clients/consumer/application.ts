@@ -69,7 +69,8 @@ interface Processing {
 
 /**
  * One incarnation of the application: poll, process, commit, as the mode says. Its callbacks are
- * methods bound with `bind`, not closures made per call (see the consumer's NetworkClient.send).
+ * methods bound with `bind`, not closures made per call, which V8 compiles again after every full
+ * collection (bench/jit-churn.ts).
  */
 class ConsumerApplication implements ConsumerActor {
   readonly consumer: KafkaConsumer;

@@ -117,7 +117,7 @@ class BrokerControllerIO implements ControllerIO {
     this.io.send(to, message);
   }
   note(text: string): void {
-    this.ctx.note(text);
+    this.io.note(text);
   }
   onControllership(epoch: number | undefined): void {
     this.server.fact(
@@ -144,7 +144,7 @@ export function brokerActor(options: BrokerOptions) {
 
 /**
  * One incarnation of a broker. A class, not an object of closures: its methods keep their
- * optimized code across runs (see the consumer's NetworkClient.send).
+ * optimized code across runs, where V8 compiles a dead closure's again (bench/jit-churn.ts).
  */
 class KafkaServer implements BrokerActor {
   readonly replicaManager: ReplicaManager;

@@ -826,16 +826,14 @@ export class KafkaController {
     next: () => void,
   ): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
-    const l = p?.leadership;
-    let error: AlterPartitionResult['error'] | undefined;
-    if (p === undefined || l === undefined) error = 'UNKNOWN_TOPIC_OR_PARTITION';
-    else if (req.partitionEpoch > l.zkVersion || req.leaderEpoch > l.leaderEpoch) error = 'NOT_CONTROLLER';
-    else if (req.leaderEpoch < l.leaderEpoch) error = 'FENCED_LEADER_EPOCH';
-    else if (sameMembers(req.newIsr, l.isr)) error = 'NONE';
-    else if (req.partitionEpoch < l.zkVersion) error = 'INVALID_UPDATE_VERSION';
-    else if (!req.newIsr.every(this.isLive)) error = 'INELIGIBLE_REPLICA';
-    if (error !== undefined || p === undefined || l === undefined) {
-      this.answerAlterPartition(results, req, p, next, error ?? 'UNKNOWN_TOPIC_OR_PARTITION');
+    if (p?.leadership === undefined) {
+      this.answerAlterPartition(results, req, p, next, 'UNKNOWN_TOPIC_OR_PARTITION');
+      return;
+    }
+    const l = p.leadership;
+    const error = this.alterPartitionError(req, l);
+    if (error !== undefined) {
+      this.answerAlterPartition(results, req, p, next, error);
       return;
     }
     // The leader epoch stays: only the ISR and the partition epoch change.
@@ -844,6 +842,22 @@ export class KafkaController {
       { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: req.newIsr },
       this.afterIsrWritten.bind(this, results, batch, req, p, next),
     );
+  }
+
+  /**
+   * The answer a partition's ISR change gets without a write, in tryProcessAlterPartition's order;
+   * undefined when the new ISR is to be written.
+   */
+  private alterPartitionError(
+    req: AlterPartitionRequest['partitions'][number],
+    l: NonNullable<ControllerPartition['leadership']>,
+  ): AlterPartitionResult['error'] | undefined {
+    if (req.partitionEpoch > l.zkVersion || req.leaderEpoch > l.leaderEpoch) return 'NOT_CONTROLLER';
+    if (req.leaderEpoch < l.leaderEpoch) return 'FENCED_LEADER_EPOCH';
+    if (sameMembers(req.newIsr, l.isr)) return 'NONE';
+    if (req.partitionEpoch < l.zkVersion) return 'INVALID_UPDATE_VERSION';
+    if (!req.newIsr.every(this.isLive)) return 'INELIGIBLE_REPLICA';
+    return undefined;
   }
 
   private afterIsrWritten(
