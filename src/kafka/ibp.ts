@@ -30,3 +30,9 @@ export function ibpAtLeast(version: string, major: number, minor: number, iv: nu
 
 /** Leaders send ISR changes to the controller (AlterPartition) from 2.7-IV2; before, they write ZooKeeper. */
 export const isAlterPartitionSupported = (version: string): boolean => ibpAtLeast(version, 2, 7, 2);
+
+/**
+ * The AlterPartition version a leader sends (AlterPartitionManager.buildRequest): topic IDs, and so
+ * version 2 and up (the latest is 3), from 2.8-IV0 (MetadataVersion.isTopicIdsSupported); 1 before.
+ */
+export const alterPartitionVersion = (version: string): number => (ibpAtLeast(version, 2, 8, 0) ? 3 : 1);

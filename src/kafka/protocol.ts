@@ -137,6 +137,8 @@ export interface ProduceResponse {
 export interface AlterPartitionRequest {
   readonly type: 'AlterPartition';
   readonly correlationId: number;
+  /** The request version: below 2 the controller answers OPERATION_NOT_ATTEMPTED for INELIGIBLE_REPLICA. */
+  readonly version: number;
   readonly brokerId: number;
   readonly brokerEpoch: number;
   readonly partitions: readonly (TopicPartition & {

@@ -30,6 +30,8 @@ export class AlterPartitionManager implements IsrChangeManager {
   constructor(
     private readonly io: BrokerIO,
     private readonly brokerId: number,
+    /** The request version, from inter.broker.protocol.version (alterPartitionVersion). */
+    private readonly version: number,
     private readonly brokerEpoch: () => number,
     private readonly controllerId: () => number,
     private readonly nextCorrelationId: () => number,
@@ -114,6 +116,7 @@ export class AlterPartitionManager implements IsrChangeManager {
     this.io.send(brokerName(controllerId), {
       type: 'AlterPartition',
       correlationId,
+      version: this.version,
       brokerId: this.brokerId,
       brokerEpoch: this.brokerEpoch(),
       partitions: entries,

@@ -4,7 +4,7 @@ import type { TimerHandle } from '../../sim/process.js';
 import { ms, type SimTime } from '../../sim/time.js';
 import type { BrokerConfig, TruncationMode } from '../config.js';
 import type { ErrorName } from '../errors.js';
-import { isAlterPartitionSupported } from '../ibp.js';
+import { alterPartitionVersion, isAlterPartitionSupported } from '../ibp.js';
 import { NO_PRODUCER_ID, type ProducerRecord, type RecordBatch } from '../log/record.js';
 import { ReplicaLog } from '../log/replica-log.js';
 import { NO_LEADER, Partition } from '../partition.js';
@@ -218,6 +218,7 @@ export class ReplicaManager {
       ? new AlterPartitionManager(
           io,
           brokerId,
+          alterPartitionVersion(config['inter.broker.protocol.version']),
           () => this.brokerEpoch,
           () => this.controllerId,
           () => this.nextId++,

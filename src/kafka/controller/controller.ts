@@ -23,6 +23,7 @@ import {
   type PartitionStateZNode,
   type TopicZNode,
 } from '../zk-data.js';
+import { alterPartitionError } from './alter-partition.js';
 import { ControllerChannel } from './channel.js';
 import {
   autoRebalanceCandidates,
@@ -801,7 +802,7 @@ export class KafkaController {
     // Bound methods, not closures per request: they keep their optimized code (bench:churn).
     inSequence(
       request.partitions,
-      this.alterPartition.bind(this, results, batch),
+      this.alterPartition.bind(this, request, results, batch),
       this.alterPartitionsDone.bind(this, from, request, results, batch, done),
     );
   }
@@ -820,6 +821,7 @@ export class KafkaController {
 
   /** One partition of an AlterPartition: checked against the cache, then its new ISR written. */
   private alterPartition(
+    request: AlterPartitionRequest,
     results: AlterPartitionResult[],
     batch: RequestBatch,
     req: AlterPartitionRequest['partitions'][number],
@@ -831,7 +833,7 @@ export class KafkaController {
       return;
     }
     const l = p.leadership;
-    const error = this.alterPartitionError(req, l);
+    const error = alterPartitionError(request, req, l, this.isLive);
     if (error !== undefined) {
       this.answerAlterPartition(results, req, p, next, error);
       return;
@@ -842,22 +844,6 @@ export class KafkaController {
       { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: req.newIsr },
       this.afterIsrWritten.bind(this, results, batch, req, p, next),
     );
-  }
-
-  /**
-   * The answer a partition's ISR change gets without a write, in tryProcessAlterPartition's order;
-   * undefined when the new ISR is to be written.
-   */
-  private alterPartitionError(
-    req: AlterPartitionRequest['partitions'][number],
-    l: NonNullable<ControllerPartition['leadership']>,
-  ): AlterPartitionResult['error'] | undefined {
-    if (req.partitionEpoch > l.zkVersion || req.leaderEpoch > l.leaderEpoch) return 'NOT_CONTROLLER';
-    if (req.leaderEpoch < l.leaderEpoch) return 'FENCED_LEADER_EPOCH';
-    if (sameMembers(req.newIsr, l.isr)) return 'NONE';
-    if (req.partitionEpoch < l.zkVersion) return 'INVALID_UPDATE_VERSION';
-    if (!req.newIsr.every(this.isLive)) return 'INELIGIBLE_REPLICA';
-    return undefined;
   }
 
   private afterIsrWritten(
@@ -1233,10 +1219,6 @@ export class KafkaController {
       this.channel.send(id, request);
     }
   }
-}
-
-function sameMembers(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** KafkaController.validateReplicas for an API reassignment; undefined when valid. */
