@@ -1,4 +1,5 @@
 import { ms } from '../../sim/time.js';
+import type { ErrorName } from '../errors.js';
 import type { Partition } from '../partition.js';
 import type { AlterPartitionRequest, AlterPartitionResponse } from '../protocol.js';
 import { tpKey } from '../protocol.js';
@@ -6,6 +7,18 @@ import { type BrokerIO, brokerName } from './io.js';
 
 /** Retry after a top-level error or a lost controller (AlterPartitionManager, hard-coded 50 ms). */
 const RETRY_BACKOFF = ms(50);
+
+/**
+ * Partition errors after which the leader neither retries nor resets its pending ISR change: it
+ * waits for new metadata (Partition.handleAlterPartitionError at 3.8.0; its UNKNOWN_TOPIC_ID needs
+ * topic IDs and NEW_LEADER_ELECTED is KRaft's, neither of which kafka-sim has). Every other partition error but OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA is retried.
+ */
+const GIVE_UP: ReadonlySet<ErrorName> = new Set<ErrorName>([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'FENCED_LEADER_EPOCH',
+  'INVALID_UPDATE_VERSION',
+  'INVALID_REQUEST',
+]);
 
 /** Where a leader's proposed ISR changes go: to the controller (AlterPartition) or straight to ZooKeeper. */
 export interface IsrChangeManager {
@@ -62,9 +75,11 @@ export class AlterPartitionManager implements IsrChangeManager {
         }
       } else if (result.error === 'OPERATION_NOT_ATTEMPTED' || result.error === 'INELIGIBLE_REPLICA') {
         partition.abandonIsrChange(); // Partition.handleAlterPartitionError: back to the committed ISR
+      } else if (!GIVE_UP.has(result.error)) {
+        // Any other error (NOT_CONTROLLER from a stale controller, ...) is retried at once.
+        this.queued.set(tpKey(result.topic, result.partition), partition);
       }
-      // Other errors (FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, ...) leave the change pending
-      // until a LeaderAndIsr resets the partition, as Kafka does.
+      // The errors in GIVE_UP leave the change pending until a LeaderAndIsr resets the partition.
     }
     this.maybeSend();
   }
