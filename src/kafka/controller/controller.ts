@@ -865,14 +865,17 @@ export class KafkaController {
     next: () => void,
     error: AlterPartitionResult['error'],
   ): void {
+    const l = error === 'NONE' ? p?.leadership : undefined;
+    // A refused partition carries only its error: the other fields keep the message's defaults
+    // (0 and []), as tryProcessAlterPartition builds a Left(error) PartitionData.
     results.push({
       topic: req.topic,
       partition: req.partition,
       error,
-      leader: p?.leadership?.leader ?? -1,
-      leaderEpoch: p?.leadership?.leaderEpoch ?? -1,
-      isr: p?.leadership?.isr ?? [],
-      partitionEpoch: p?.leadership?.zkVersion ?? -1,
+      leader: l?.leader ?? 0,
+      leaderEpoch: l?.leaderEpoch ?? 0,
+      isr: l?.isr ?? [],
+      partitionEpoch: l?.zkVersion ?? 0,
     });
     next();
   }

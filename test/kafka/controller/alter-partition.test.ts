@@ -226,6 +226,16 @@ describe('the controller answers AlterPartition as Kafka 3.8 does', () => {
       undefined,
       'NONE',
     ]);
+    // a refused partition carries only its error, the other fields at the message's defaults
+    expect(answers[2]?.partitions[0]).toEqual({
+      topic: 't',
+      partition: 0,
+      error: 'FENCED_LEADER_EPOCH',
+      leader: 0,
+      leaderEpoch: 0,
+      isr: [],
+      partitionEpoch: 0,
+    });
     // the retry is answered with what is written; the last change is written with a new partition epoch
     expect(answers[3]?.partitions[0]).toMatchObject({
       leader: 1,
