@@ -10,6 +10,9 @@
  * Each round is also read against the host: bench/host-parallelism.ts measures, before and after
  * it, what two CPU-bound threads get over one, since a host whose second core is shared with other
  * machines caps what any second worker can add.
+ * The sweeps run in this process, with V8's default flags; with --cli each runs as users run it,
+ * `kafka-sim check` in a child process, whose relaunch with --no-parallel-scavenge when the workers
+ * fill every core (src/cli/relaunch.ts) is then part of what is measured.
  * Each mode also prints how many cores it kept busy (CPU time over wall time, for the whole
  * process): V8 compiles and collects garbage on background threads, so one worker keeps more than
  * one core busy, and on a 2-core host that caps what a second worker can add.
@@ -18,8 +21,11 @@
  *   npm run bench:check -- --json         {"seeds": n, "workers1": {...}, "workers2": {...}, "ratio": n, "roundRatio": n, ...}
  *   npm run bench:check -- --count 100    more seeds
  *   npm run bench:check -- --rounds 5     more rounds (the median is reported)
+ *   npm run bench:check -- --cli          each sweep through the installed command
  *   npm run bench:check -- path/to.yaml   another scenario
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +41,48 @@ const file =
 const count = Number(argValue('--count') ?? 40);
 const rounds = Number(argValue('--rounds') ?? 3);
 
-/** One sweep through checkCommand; its summary and wall time. */
+const viaCli = process.argv.includes('--cli');
+const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
+
+/** CPU seconds of this process's finished children (Linux: cutime and cstime of /proc/self/stat). */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** One sweep as users run it: the installed command in a child process (relaunch included). */
+function sweepCli(workers: number): { summary: CheckSummary; wallMs: number; cores: number } {
+  const cpuBefore = childrenCpuSeconds();
+  const start = performance.now();
+  const args = [
+    bin,
+    'check',
+    file,
+    '--count',
+    String(count),
+    '--workers',
+    String(workers),
+    '--json',
+    '--no-shrink',
+  ];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallMs = performance.now() - start;
+  if (r.status === 2 || r.status === null) throw new Error(`kafka-sim check failed: ${r.stderr}`);
+  return {
+    summary: JSON.parse(r.stdout) as CheckSummary,
+    wallMs,
+    cores: ((childrenCpuSeconds() - cpuBefore) * 1000) / wallMs,
+  };
+}
+
+/** One sweep through checkCommand in this process (or with --cli, through the command); its summary and wall time. */
 async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; cores: number }> {
+  if (viaCli) return sweepCli(workers);
   let out = '';
   let err = '';
   const start = performance.now();

@@ -9,6 +9,7 @@
  * one worker on two cores they use the idle one. V8 flags change what the helpers do
  * (--no-parallel-scavenge, --single-threaded-gc), but only for a whole process: pass them with
  * --node-flags to see their effect, since a process cannot set them for itself once V8 is running.
+ * The bin's own relaunch (src/cli/relaunch.ts) is off here: the flags are --node-flags' alone.
  *
  *   npm run bench:thread-cpu
  *   npm run bench:thread-cpu -- --node-flags=--no-parallel-scavenge
@@ -18,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { RELAUNCHED_ENV } from '../src/cli/relaunch.js';
 import { argValue } from './args.js';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
@@ -69,7 +71,11 @@ async function measure(workers: number): Promise<Split> {
     String(workers),
     '--json',
   ];
-  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  // As if relaunched already: the flags are --node-flags' alone, and /proc/<pid> is the check's own.
+  const child = spawn(process.execPath, args, {
+    stdio: 'ignore',
+    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error('kafka-sim check did not start');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

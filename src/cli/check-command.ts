@@ -120,11 +120,14 @@ async function sweep(
     job.tasks === 0 ? undefined : new CheckPool(Math.min(plan.workers, job.tasks), { scenarios: sources });
   let interrupted = false;
   const onInterrupt = () => {
+    if (interrupted) return;
     interrupted = true;
     job.stop();
     void pool?.terminate();
   };
-  process.once('SIGINT', onInterrupt);
+  // `on`, not `once`: a relaunched check (relaunch.ts) gets a terminal's Ctrl-C twice, and the
+  // second must not kill it before it writes what finished.
+  process.on('SIGINT', onInterrupt);
   try {
     if (io.progress !== undefined && !plan.json && pool !== undefined)
       progress = await progressBar(io.progress, job.total);
