@@ -1,4 +1,6 @@
-/** What the benches share: their command-line values and the median they report. */
+import { readFileSync } from 'node:fs';
+
+/** What the benches share: their command-line values, the median they report, /proc reading. */
 
 /** The value after `--name` on the command line, if any. */
 export const argValue = (name: string): string | undefined => {
@@ -9,4 +11,13 @@ export const argValue = (name: string): string | undefined => {
 export const median = (values: readonly number[]): number => {
   const sorted = values.slice().sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+/**
+ * The fields of a /proc stat file (/proc/<pid>/stat, /proc/<pid>/task/<tid>/stat) after the
+ * command name, which is in parentheses and may hold spaces: index 11 is utime, 13 cutime.
+ */
+export const procStatFields = (path: string): string[] => {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 };

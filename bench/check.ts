@@ -25,14 +25,13 @@
  *   npm run bench:check -- path/to.yaml   another scenario
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { checkCommand } from '../src/cli/check-command.js';
 import { type CheckSummary, withoutTiming } from '../src/report/check-summary.js';
-import { argValue, median } from './args.js';
+import { argValue, median, procStatFields } from './args.js';
 import { hostParallelism } from './host-parallelism.js';
 
 const file =
@@ -47,8 +46,7 @@ const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 /** CPU seconds of this process's finished children (Linux: cutime and cstime of /proc/self/stat). */
 function childrenCpuSeconds(): number {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = procStatFields('/proc/self/stat');
     return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ
   } catch {
     return Number.NaN;

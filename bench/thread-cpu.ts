@@ -16,11 +16,11 @@
  *   npm run bench:thread-cpu -- --warm 20 --window 40 path/to.yaml
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { RELAUNCHED_ENV } from '../src/cli/relaunch.js';
-import { argValue } from './args.js';
+import { argValue, procStatFields } from './args.js';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 const file =
@@ -41,9 +41,7 @@ function threadTicks(pid: number): Map<number, number> {
   const ticks = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // The fields after the command name, which is in parentheses and may hold spaces.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const fields = procStatFields(`/proc/${pid}/task/${tid}/stat`);
       ticks.set(Number(tid), Number(fields[11]) + Number(fields[12]));
     } catch {
       // the thread ended between the listing and the read
