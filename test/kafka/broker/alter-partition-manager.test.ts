@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AlterPartitionManager } from '../../../src/kafka/broker/alter-partition-manager.js';
 import type { BrokerIO } from '../../../src/kafka/broker/io.js';
@@ -58,6 +57,15 @@ const answer = (request: AlterPartitionRequest, error: ErrorName) => ({
   ],
 });
 
+/** A manager that sent broker 1's shrink of t-0 and got `error` back for the partition. */
+function answeredWith(error: ErrorName) {
+  const { manager, sent, timers } = managerWithSent();
+  const p = shrinking();
+  manager.submit(p);
+  manager.handleResponse(answer(sent[0] as AlterPartitionRequest, error));
+  return { sent, timers, p };
+}
+
 describe('AlterPartitionManager after a partition error (Partition.handleAlterPartitionError, 3.8.0)', () => {
   it('sends the version its inter.broker.protocol.version allows, with the proposed ISR and both epochs', () => {
     const { manager, sent } = managerWithSent();
@@ -74,49 +82,35 @@ describe('AlterPartitionManager after a partition error (Partition.handleAlterPa
     ]);
   });
 
-  it('retries at once after NOT_CONTROLLER and any other unexpected error', () => {
-    for (const error of ['NOT_CONTROLLER', 'UNKNOWN_SERVER_ERROR'] as const) {
-      const { manager, sent } = managerWithSent();
-      const p = shrinking();
-      manager.submit(p);
-      manager.handleResponse(answer(sent[0] as AlterPartitionRequest, error));
+  it.each(['NOT_CONTROLLER', 'UNKNOWN_SERVER_ERROR'] as const)(
+    'retries at once after %s (NOT_CONTROLLER from a stale controller, or any unexpected error)',
+    (error) => {
+      const { sent, p } = answeredWith(error);
       expect(sent).toHaveLength(2);
       expect(sent[1]?.partitions).toEqual(sent[0]?.partitions);
       expect(p.isrChangeInFlight).toBe(true);
-    }
-  });
+    },
+  );
 
-  it('resets to the committed ISR after OPERATION_NOT_ATTEMPTED or INELIGIBLE_REPLICA, and sends nothing more', () => {
-    for (const error of ['OPERATION_NOT_ATTEMPTED', 'INELIGIBLE_REPLICA'] as const) {
-      const { manager, sent } = managerWithSent();
-      const p = shrinking();
-      manager.submit(p);
-      manager.handleResponse(answer(sent[0] as AlterPartitionRequest, error));
+  it.each(['OPERATION_NOT_ATTEMPTED', 'INELIGIBLE_REPLICA'] as const)(
+    'resets to the committed ISR after %s, and sends nothing more',
+    (error) => {
+      const { sent, p } = answeredWith(error);
       expect(sent).toHaveLength(1);
       expect(p.isrChangeInFlight).toBe(false);
       expect(p.isr).toEqual([1, 2, 3]);
-    }
-  });
+    },
+  );
 
-  it('gives up, leaving the change pending until new metadata, after the errors that say its view is stale', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom<ErrorName>(
-          'UNKNOWN_TOPIC_OR_PARTITION',
-          'FENCED_LEADER_EPOCH',
-          'INVALID_UPDATE_VERSION',
-          'INVALID_REQUEST',
-        ),
-        (error) => {
-          const { manager, sent, timers } = managerWithSent();
-          const p = shrinking();
-          manager.submit(p);
-          manager.handleResponse(answer(sent[0] as AlterPartitionRequest, error));
-          expect(sent).toHaveLength(1);
-          expect(timers()).toBe(0);
-          expect(p.isrChangeInFlight).toBe(true);
-        },
-      ),
-    );
+  it.each([
+    'UNKNOWN_TOPIC_OR_PARTITION',
+    'FENCED_LEADER_EPOCH',
+    'INVALID_UPDATE_VERSION',
+    'INVALID_REQUEST',
+  ] as const)('gives up after %s, leaving the change pending until new metadata', (error) => {
+    const { sent, timers, p } = answeredWith(error);
+    expect(sent).toHaveLength(1);
+    expect(timers()).toBe(0);
+    expect(p.isrChangeInFlight).toBe(true);
   });
 });
