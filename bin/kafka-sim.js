@@ -16,13 +16,11 @@ const { followParent, relaunch, relaunchFlags, RELAUNCHED_ENV } = await import(
   new URL('../dist/src/cli/relaunch.js', import.meta.url).href
 );
 // A check whose workers fill every core runs in a node with V8 flags of its own (src/cli/relaunch.ts).
-const flags =
-  process.env[RELAUNCHED_ENV] === undefined
-    ? relaunchFlags(args, availableParallelism(), process.execArgv)
-    : [];
+const relaunched = process.env[RELAUNCHED_ENV] !== undefined;
+const flags = relaunched ? [] : relaunchFlags(args, availableParallelism(), process.execArgv);
 if (flags.length > 0) process.exitCode = await relaunch(fileURLToPath(import.meta.url), args, flags);
 else {
-  if (process.env[RELAUNCHED_ENV] !== undefined) followParent();
+  if (relaunched) followParent();
   const { main } = await import(entry.href);
   process.exitCode = await main(args);
 }

@@ -10,6 +10,8 @@ import { integer } from './check-seeds.js';
  */
 export const SATURATED_CHECK_FLAGS: readonly string[] = ['--no-parallel-scavenge'];
 
+const WORKERS_EQ = '--workers=';
+
 /** Set in the relaunched process, so that it never relaunches again. */
 export const RELAUNCHED_ENV = 'KAFKA_SIM_RELAUNCHED';
 
@@ -25,7 +27,12 @@ export function relaunchFlags(args: readonly string[], cores: number, execArgv: 
   let workers = cores;
   for (let i = 1; i < args.length; i++) {
     const arg = args[i] as string;
-    const text = arg === '--workers' ? args[i + 1] : arg.startsWith('--workers=') ? arg.slice(10) : undefined;
+    const text =
+      arg === '--workers'
+        ? args[i + 1]
+        : arg.startsWith(WORKERS_EQ)
+          ? arg.slice(WORKERS_EQ.length)
+          : undefined;
     if (text === undefined) continue;
     const value = integer(text);
     if (value === undefined) return [];

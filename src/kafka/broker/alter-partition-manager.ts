@@ -11,7 +11,8 @@ const RETRY_BACKOFF = ms(50);
 /**
  * Partition errors after which the leader neither retries nor resets its pending ISR change: it
  * waits for new metadata (Partition.handleAlterPartitionError at 3.8.0; its UNKNOWN_TOPIC_ID needs
- * topic IDs and NEW_LEADER_ELECTED is KRaft's, neither of which kafka-sim has). Every other partition error but OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA is retried.
+ * topic IDs and NEW_LEADER_ELECTED is KRaft's, neither of which kafka-sim has). Every other
+ * partition error but OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA is retried.
  */
 const GIVE_UP: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'UNKNOWN_TOPIC_OR_PARTITION',
