@@ -60,6 +60,19 @@ export type ControllerTimer =
 
 type AlterPartitionResult = AlterPartitionResponse['partitions'][number];
 
+/** A partition's new leadership, as the controller writes it to its state znode. */
+type LeadershipChange = Pick<PartitionStateZNode, 'leader' | 'leaderEpoch' | 'isr' | 'leaderRecoveryState'>;
+
+/**
+ * One AlterPartition while its partitions are written: the answers so far, the metadata to send,
+ * and whether a newer controller fenced out a write (then the whole request fails).
+ */
+interface AlterPartitionProgress {
+  readonly results: AlterPartitionResult[];
+  readonly batch: RequestBatch;
+  controllerMoved: boolean;
+}
+
 /** The leader UpdateMetadata carries for a partition being deleted (LeaderAndIsr.LeaderDuringDelete). */
 const LEADER_DURING_DELETE = -2;
 
@@ -581,33 +594,54 @@ export class KafkaController {
     });
   }
 
-  /** Writes new leadership for `p` conditionally on its zkVersion, fenced by the controller epoch. */
+  /**
+   * Writes new leadership for `p` conditionally on its zkVersion, fenced by the controller epoch. A
+   * write fenced out by a newer controller resigns, as a ControllerMovedException thrown out of an
+   * event does (ControllerEventManager → maybeResign).
+   */
   private writeLeadership(
     p: ControllerPartition,
-    next: { leader: number; leaderEpoch: number; isr: readonly number[]; leaderRecoveryState?: 1 },
+    next: LeadershipChange,
     done: (ok: boolean, conflict: boolean) => void,
   ): void {
-    const l = p.leadership;
-    if (l === undefined) {
+    if (p.leadership === undefined) {
       done(false, false);
       return;
     }
+    this.writePartitionState(p, p.leadership.zkVersion, next, this.onLeadershipWritten.bind(this, done));
+  }
+
+  private onLeadershipWritten(
+    done: (ok: boolean, conflict: boolean) => void,
+    result: FencedWriteResult,
+  ): void {
+    if (result === 'CONTROLLER_MOVED') this.moved();
+    done(result === 'OK', result === 'BADVERSION');
+  }
+
+  /** The fenced write itself; on success the cached leadership takes the new state and zkVersion. */
+  private writePartitionState(
+    p: ControllerPartition,
+    zkVersion: number,
+    next: LeadershipChange,
+    done: (result: FencedWriteResult) => void,
+  ): void {
     const state: PartitionStateZNode = { ...next, controllerEpoch: this.epoch };
     this.zkc.updatePartitionState(
       p.topic,
       p.partition,
       state,
-      l.zkVersion,
+      zkVersion,
       this.epochZkVersion,
       // A bound method, not a closure per write: it keeps its optimized code (bench:churn).
-      this.onLeadershipWritten.bind(this, p, state, done),
+      this.onPartitionStateWritten.bind(this, p, state, done),
     );
   }
 
-  private onLeadershipWritten(
+  private onPartitionStateWritten(
     p: ControllerPartition,
     state: PartitionStateZNode,
-    done: (ok: boolean, conflict: boolean) => void,
+    done: (result: FencedWriteResult) => void,
     result: FencedWriteResult,
     version: number,
   ): void {
@@ -616,11 +650,8 @@ export class KafkaController {
       this.io.note(
         `${p.topic}-${p.partition}: leader ${state.leader}, leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
       );
-      done(true, false);
-    } else if (result === 'CONTROLLER_MOVED') {
-      this.moved();
-      done(false, false);
-    } else done(false, result === 'BADVERSION');
+    }
+    done(result);
   }
 
   // ---- preferred leaders -------------------------------------------------------------------------
@@ -797,13 +828,16 @@ export class KafkaController {
       done();
       return;
     }
-    const results: AlterPartitionResult[] = [];
-    const batch = new RequestBatch();
+    const progress: AlterPartitionProgress = {
+      results: [],
+      batch: new RequestBatch(),
+      controllerMoved: false,
+    };
     // Bound methods, not closures per request: they keep their optimized code (bench:churn).
     inSequence(
       request.partitions,
-      this.alterPartition.bind(this, request, results, batch),
-      this.alterPartitionsDone.bind(this, from, request, results, batch, done),
+      this.alterPartition.bind(this, request, progress),
+      this.alterPartitionsDone.bind(this, from, request, progress, done),
     );
   }
 
@@ -822,40 +856,57 @@ export class KafkaController {
   /** One partition of an AlterPartition: checked against the cache, then its new ISR written. */
   private alterPartition(
     request: AlterPartitionRequest,
-    results: AlterPartitionResult[],
-    batch: RequestBatch,
+    progress: AlterPartitionProgress,
     req: AlterPartitionRequest['partitions'][number],
     next: () => void,
   ): void {
+    // Kafka writes the request's partitions in one batch: once a newer controller fenced a write,
+    // none of the rest can succeed either.
+    if (progress.controllerMoved) {
+      next();
+      return;
+    }
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (p?.leadership === undefined) {
-      this.answerAlterPartition(results, req, p, next, 'UNKNOWN_TOPIC_OR_PARTITION');
+      this.answerAlterPartition(progress.results, req, p, next, 'UNKNOWN_TOPIC_OR_PARTITION');
       return;
     }
     const l = p.leadership;
     const error = alterPartitionError(request, req, l, this.isLive);
     if (error !== undefined) {
-      this.answerAlterPartition(results, req, p, next, error);
+      this.answerAlterPartition(progress.results, req, p, next, error);
       return;
     }
     // The leader epoch stays: only the ISR and the partition epoch change.
-    this.writeLeadership(
+    this.writePartitionState(
       p,
+      l.zkVersion,
       { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: req.newIsr },
-      this.afterIsrWritten.bind(this, results, batch, req, p, next),
+      this.afterIsrWritten.bind(this, progress, req, p, next),
     );
   }
 
+  /**
+   * KafkaZkClient.updateLeaderAndIsr: BADVERSION is INVALID_UPDATE_VERSION, any other ZooKeeper
+   * error is the partition's UNKNOWN_SERVER_ERROR (Errors.forException), and a failed epoch check
+   * throws ControllerMovedException, which fails the whole request (processAlterPartition).
+   */
   private afterIsrWritten(
-    results: AlterPartitionResult[],
-    batch: RequestBatch,
+    progress: AlterPartitionProgress,
     req: AlterPartitionRequest['partitions'][number],
     p: ControllerPartition,
     next: () => void,
-    ok: boolean,
+    result: FencedWriteResult,
   ): void {
-    if (ok) batch.addUpdateMetadata(p);
-    this.answerAlterPartition(results, req, p, next, ok ? 'NONE' : 'INVALID_UPDATE_VERSION');
+    if (result === 'CONTROLLER_MOVED') {
+      progress.controllerMoved = true;
+      next();
+      return;
+    }
+    if (result === 'OK') progress.batch.addUpdateMetadata(p);
+    const error =
+      result === 'OK' ? 'NONE' : result === 'BADVERSION' ? 'INVALID_UPDATE_VERSION' : 'UNKNOWN_SERVER_ERROR';
+    this.answerAlterPartition(progress.results, req, p, next, error);
   }
 
   private answerAlterPartition(
@@ -883,10 +934,18 @@ export class KafkaController {
   private alterPartitionsDone(
     from: string,
     request: AlterPartitionRequest,
-    results: AlterPartitionResult[],
-    batch: RequestBatch,
+    progress: AlterPartitionProgress,
     done: () => void,
   ): void {
+    if (progress.controllerMoved) {
+      // processAlterPartition catches the exception and answers UNKNOWN_SERVER_ERROR (the leader
+      // retries in 50 ms); it does not resign: the /controller watch or the session's expiry does.
+      this.io.note(`AlterPartition from broker ${request.brokerId} failed: the controller moved`);
+      this.replyAlterPartition(from, request, { error: 'UNKNOWN_SERVER_ERROR', partitions: [] });
+      done();
+      return;
+    }
+    const { results, batch } = progress;
     this.replyAlterPartition(from, request, { error: 'NONE', partitions: results });
     this.sendUpdateMetadata([...batch.updateMetadata.values()]);
     // A follower joining the ISR may complete a reassignment (KafkaController, after AlterPartition).

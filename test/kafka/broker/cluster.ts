@@ -67,10 +67,13 @@ export function zkCluster(options: ZkClusterOptions = {}) {
       ? undefined
       : { ...decodePartitionState(node.data), zkVersion: node.stat.version };
   };
-  /** At `at`, an admin tool creates a topic through ZooKeeper, as AdminZkClient.createTopicWithAssignment does. */
+  /**
+   * At `at`, an admin tool (actor `admin-<label>-<n>`) connects its own ZooKeeper client and acts;
+   * `act` closes the client when done.
+   */
   let admins = 0;
-  const createTopic = (at: SimTime, topic: string, assignment: number[][]) => {
-    const name = `admin-${topic}-${admins++}`;
+  const zkAction = (at: SimTime, label: string, act: (client: ZkClient) => void) => {
+    const name = `admin-${label}-${admins++}`;
     world.spawn(
       name,
       (ctx) => {
@@ -80,17 +83,7 @@ export function zkCluster(options: ZkClusterOptions = {}) {
             zk = new ZkClient(ctx as never, {
               servers: zookeeper,
               onStateChange: (s) => {
-                if (s !== 'SyncConnected' || zk === undefined) return;
-                const client = zk;
-                client.create(topicConfigPath(topic), encodeTopicConfig({}), 'PERSISTENT', () => {
-                  const partitions = new Map(assignment.map((r, p) => [p, r]));
-                  const znode = encodeTopic({
-                    partitions,
-                    addingReplicas: new Map(),
-                    removingReplicas: new Map(),
-                  });
-                  client.create(topicPath(topic), znode, 'PERSISTENT', () => client.close());
-                });
+                if (s === 'SyncConnected' && zk !== undefined) act(zk);
               },
             });
           },
@@ -109,7 +102,16 @@ export function zkCluster(options: ZkClusterOptions = {}) {
     );
     world.at(at, () => world.start(name));
   };
-  return { world, ensemble, broker, state, createTopic, ids, history };
+  /** At `at`, an admin tool creates a topic through ZooKeeper, as AdminZkClient.createTopicWithAssignment does. */
+  const createTopic = (at: SimTime, topic: string, assignment: number[][]) =>
+    zkAction(at, topic, (client) =>
+      client.create(topicConfigPath(topic), encodeTopicConfig({}), 'PERSISTENT', () => {
+        const partitions = new Map(assignment.map((r, p) => [p, r]));
+        const znode = encodeTopic({ partitions, addingReplicas: new Map(), removingReplicas: new Map() });
+        client.create(topicPath(topic), znode, 'PERSISTENT', () => client.close());
+      }),
+    );
+  return { world, ensemble, broker, state, createTopic, zkAction, ids, history };
 }
 
 export interface ProducedRecord {

@@ -8,6 +8,7 @@ import type {
   AlterPartitionResponse,
   KafkaMessage,
 } from '../../../src/kafka/protocol.js';
+import { CONTROLLER_EPOCH_PATH, partitionStatePath } from '../../../src/kafka/zk-data.js';
 import type { ProcessContext } from '../../../src/sim/process.js';
 import { seconds } from '../../../src/sim/time.js';
 import { zkCluster } from '../broker/cluster.js';
@@ -251,5 +252,70 @@ describe('the controller answers AlterPartition as Kafka 3.8 does', () => {
       partitionEpoch: version + 1,
     });
     expect(state('t', 0)).toMatchObject({ leader: 1, leaderEpoch: epoch, isr: [1], zkVersion: version + 1 });
+  });
+});
+
+describe('the controller writes an AlterPartition as KafkaZkClient.updateLeaderAndIsr does', () => {
+  /** Topic t on brokers 1..3 led by 1 (preferred leaders), settled; what a valid shrink to [1] proposes. */
+  function settled() {
+    const cluster = zkCluster({ seed: 2 });
+    cluster.createTopic(seconds(5), 't', [
+      [1, 2, 3],
+      [1, 3, 2],
+    ]);
+    cluster.world.runUntil(seconds(10));
+    const controller = cluster.ids.find((id) => cluster.broker(id)?.controller().isActive) as number;
+    const brokerEpoch = cluster.ensemble.tree.node('/brokers/ids/1')?.stat.czxid as number;
+    const shrink = (partition: number) => {
+      const s = cluster.state('t', partition);
+      if (s === undefined) throw new Error(`no state for t-${partition}`);
+      return { topic: 't', partition, leaderEpoch: s.leaderEpoch, partitionEpoch: s.zkVersion, newIsr: [1] };
+    };
+    const ask = (at: number) => {
+      const answers: AlterPartitionResponse[] = [];
+      const request = { version: 3, brokerId: 1, brokerEpoch, partitions: [shrink(0), shrink(1)] };
+      cluster.world.spawn('prober', prober([{ to: () => controller, request }], answers) as never, {
+        start: false,
+      });
+      cluster.world.at(seconds(at), () => cluster.world.start('prober'));
+      cluster.world.runUntil(seconds(at + 2));
+      return answers;
+    };
+    return { ...cluster, controller, ask };
+  }
+
+  it('answers a partition whose state znode is gone UNKNOWN_SERVER_ERROR and writes the others', () => {
+    const { zkAction, state, ask } = settled();
+    const before = state('t', 1);
+    zkAction(seconds(11), 'rm', (client) =>
+      client.delete(partitionStatePath('t', 1), -1, () => client.close()),
+    );
+    const [answer] = ask(13);
+    expect(before).toBeDefined();
+    expect(state('t', 1)).toBeUndefined();
+    expect(answer?.error).toBe('NONE');
+    expect(answer?.partitions.map((p) => [p.partition, p.error])).toEqual([
+      [0, 'NONE'],
+      [1, 'UNKNOWN_SERVER_ERROR'],
+    ]);
+    expect(state('t', 0)?.isr).toEqual([1]);
+  });
+
+  it('fails the whole request with UNKNOWN_SERVER_ERROR when a newer controller fenced its write, writing nothing, resigning not', () => {
+    const { zkAction, state, ask, broker, controller } = settled();
+    const before = [state('t', 0), state('t', 1)];
+    // Another controller's epoch write: the controller's epoch zkVersion is stale from now on.
+    zkAction(seconds(11), 'epoch', (client) =>
+      client.getData(CONTROLLER_EPOCH_PATH, { watch: false }, (got) =>
+        client.setData(CONTROLLER_EPOCH_PATH, got.code === 'OK' ? got.data : null, -1, () => client.close()),
+      ),
+    );
+    const answers = ask(13);
+    expect(answers).toEqual([
+      { type: 'AlterPartitionResponse', correlationId: 0, error: 'UNKNOWN_SERVER_ERROR', partitions: [] },
+    ]);
+    expect([state('t', 0), state('t', 1)]).toEqual(before);
+    // processAlterPartition catches the ControllerMovedException: no resignation from this event
+    expect(broker(controller)?.controller().isActive).toBe(true);
   });
 });
