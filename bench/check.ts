@@ -12,7 +12,9 @@
  * machines caps what any second worker can add.
  * The sweeps run in this process, with V8's default flags; with --cli each runs as users run it,
  * `kafka-sim check` in a child process, whose relaunch with --no-parallel-scavenge when the workers
- * fill every core (src/cli/relaunch.ts) is then part of what is measured.
+ * fill every core (src/cli/relaunch.ts) is then part of what is measured; and each round also runs
+ * the seeds as two 1-worker processes at once (half each, by --shard), the host's own ceiling for
+ * what a second worker can add to this workload, since two processes share nothing but the host.
  * Each mode also prints how many cores it kept busy (CPU time over wall time, for the whole
  * process): V8 compiles and collects garbage on background threads, so one worker keeps more than
  * one core busy, and on a 2-core host that caps what a second worker can add.
@@ -24,7 +26,7 @@
  *   npm run bench:check -- --cli          each sweep through the installed command
  *   npm run bench:check -- path/to.yaml   another scenario
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +80,48 @@ function sweepCli(workers: number): { summary: CheckSummary; wallMs: number; cor
   };
 }
 
+/**
+ * The host's own ceiling for this workload: the same seeds as two `kafka-sim check --workers 1`
+ * processes at once, each with half of them (--shard 1/2 and 2/2). Two processes share nothing but
+ * the host (cores, caches, memory bus, V8's helper threads on the cores), so their seeds per second
+ * over one worker's is what a second worker could add if sharing a process cost nothing.
+ */
+async function sweepTwoProcesses(): Promise<{
+  failing: Record<string, number[]>;
+  run: number;
+  wallMs: number;
+}> {
+  const start = performance.now();
+  const shard = (i: number) =>
+    new Promise<CheckSummary>((resolve, reject) => {
+      const args = [bin, 'check', file, '--count', String(count), '--workers', '1', '--shard', `${i}/2`];
+      const child = spawn(process.execPath, [...args, '--json', '--no-shrink'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+      });
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 || code === 1
+          ? resolve(JSON.parse(out) as CheckSummary)
+          : reject(new Error(`kafka-sim check --shard ${i}/2 exited with ${code}`)),
+      );
+    });
+  const shards = await Promise.all([shard(1), shard(2)]);
+  const wallMs = performance.now() - start;
+  const failing: Record<string, number[]> = {};
+  let run = 0;
+  for (const summary of shards) {
+    const scenario = summary.scenarios[0];
+    run += scenario?.seeds.run ?? 0;
+    for (const [check, seeds] of Object.entries(scenario?.failing ?? {}))
+      failing[check] = [...(failing[check] ?? []), ...seeds].sort((a, b) => a - b);
+  }
+  return { failing, run, wallMs };
+}
+
 /** One sweep through checkCommand in this process (or with --cli, through the command); its summary and wall time. */
 async function sweep(workers: number): Promise<{ summary: CheckSummary; wallMs: number; cores: number }> {
   if (viaCli) return sweepCli(workers);
@@ -115,6 +159,8 @@ const rates: Record<1 | 2, { sweep: number[]; wall: number[]; cores: number[] }>
 const roundRatios: number[] = [];
 /** What the host could give each round: two CPU-bound threads over one, measured before and after it. */
 const hostRatios: number[] = [];
+/** With --cli, each round's two 1-worker processes on half the seeds each, over one worker (whole commands). */
+const processRatios: number[] = [];
 // Other processes on the host take cores from the workers: the load average tells how many.
 const loadBefore = loadavg()[0] as number;
 let reference: CheckSummary | undefined;
@@ -133,6 +179,14 @@ for (let round = 0; round < rounds; round++) {
     rates[workers].cores.push(cores);
   }
   roundRatios.push((rates[2].sweep.at(-1) as number) / (rates[1].sweep.at(-1) as number));
+  if (viaCli) {
+    const both = await sweepTwoProcesses();
+    const wanted = reference?.scenarios[0];
+    if (both.run !== wanted?.seeds.run || !isDeepStrictEqual(both.failing, wanted.failing))
+      throw new Error(`two processes on half the seeds each gave a different sweep (round ${round + 1})`);
+    // Over the whole command on both sides: a shard's own rate leaves out its start-up.
+    processRatios.push(count / both.wallMs / ((rates[1].wall.at(-1) as number) / 1000));
+  }
   hostRatios.push((hostBefore + (await hostParallelism())) / 2);
 }
 
@@ -142,6 +196,8 @@ const figure = (workers: 1 | 2) => ({
   /** CPU time over wall time: how many cores the sweep kept busy. */
   coresUsed: Number(median(rates[workers].cores).toFixed(2)),
 });
+const roundWallRatios = () =>
+  rates[2].wall.map((rate, i) => Number((rate / (rates[1].wall[i] as number)).toFixed(2)));
 const one = figure(1);
 const two = figure(2);
 const s = reference?.scenarios[0];
@@ -160,6 +216,10 @@ const result = {
   /** Each round's host parallelism (2 spinning threads over 1), for reading the ratios against. */
   hostRatios: hostRatios.map((r) => Number(r.toFixed(2))),
   wallRatio: Number((two.wallSeedsPerSecond / one.wallSeedsPerSecond).toFixed(2)),
+  /** Each round's 2-over-1 ratio over the whole command, to read against processRatios. */
+  roundWallRatios: roundWallRatios(),
+  /** With --cli: each round's two 1-worker processes (half the seeds each) over one, whole commands. */
+  processRatios: processRatios.map((r) => Number(r.toFixed(2))),
   identical: true,
   sweepHash: s?.sweepHash,
   failingSeeds: s?.failingSeeds,
@@ -182,4 +242,8 @@ else {
   console.log(
     `what the host gave each round (two CPU-bound threads over one, around it): ${result.hostRatios.join(', ')}`,
   );
+  if (viaCli)
+    console.log(
+      `each round over the whole command: 2 workers over 1 ${result.roundWallRatios.join(', ')}; two 1-worker processes (half the seeds each) over 1 ${result.processRatios.join(', ')}`,
+    );
 }
