@@ -196,8 +196,9 @@ const figure = (workers: 1 | 2) => ({
   /** CPU time over wall time: how many cores the sweep kept busy. */
   coresUsed: Number(median(rates[workers].cores).toFixed(2)),
 });
-const roundWallRatios = () =>
-  rates[2].wall.map((rate, i) => Number((rate / (rates[1].wall[i] as number)).toFixed(2)));
+const roundWallRatios = rates[2].wall.map((rate, i) =>
+  Number((rate / (rates[1].wall[i] as number)).toFixed(2)),
+);
 const one = figure(1);
 const two = figure(2);
 const s = reference?.scenarios[0];
@@ -217,7 +218,7 @@ const result = {
   hostRatios: hostRatios.map((r) => Number(r.toFixed(2))),
   wallRatio: Number((two.wallSeedsPerSecond / one.wallSeedsPerSecond).toFixed(2)),
   /** Each round's 2-over-1 ratio over the whole command, to read against processRatios. */
-  roundWallRatios: roundWallRatios(),
+  roundWallRatios,
   /** With --cli: each round's two 1-worker processes (half the seeds each) over one, whole commands. */
   processRatios: processRatios.map((r) => Number(r.toFixed(2))),
   identical: true,
