@@ -33,7 +33,9 @@ function timeMs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): 
 /** Each command's median over ROUNDS runs, the commands taking turns so that both see the same host. */
 function medians(commands: readonly (() => number)[]): number[] {
   const times = commands.map((): number[] => []);
-  for (let i = 0; i < ROUNDS; i++) commands.forEach((run, c) => times[c]?.push(run()));
+  for (let i = 0; i < ROUNDS; i++) {
+    for (let c = 0; c < commands.length; c++) times[c]?.push((commands[c] as () => number)());
+  }
   return times.map(median);
 }
 
