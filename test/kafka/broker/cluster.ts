@@ -111,7 +111,13 @@ export function zkCluster(options: ZkClusterOptions = {}) {
         client.create(topicPath(topic), znode, 'PERSISTENT', () => client.close());
       }),
     );
-  return { world, ensemble, broker, state, createTopic, zkAction, ids, history };
+  /** The broker whose controller is active now (the first, while a zombie still believes it is). */
+  const activeController = (): number => {
+    const id = ids.find((b) => broker(b)?.controller().isActive);
+    if (id === undefined) throw new Error('no broker is the active controller');
+    return id;
+  };
+  return { world, ensemble, broker, state, createTopic, zkAction, activeController, ids, history };
 }
 
 export interface ProducedRecord {

@@ -11,7 +11,7 @@ import { zkCluster } from './cluster.js';
 /** The seeds' story (002_…): kill -9 a broker, restart it, then run a preferred replica election. */
 describe('kafka-topics --describe through a broker kill, a restart and a preferred election', () => {
   it('shows leaders move and ISRs shrink, ISRs grow back while leaders stay, and leaders return on election', () => {
-    const { world, ensemble, broker, createTopic, ids } = zkCluster({
+    const { world, ensemble, createTopic, activeController } = zkCluster({
       seed: 11,
       config: { 'auto.leader.rebalance.enable': false },
     });
@@ -35,7 +35,7 @@ describe('kafka-topics --describe through a broker kill, a restart and a preferr
       ].join('\n'),
     );
     // kill -9 a broker that is not the controller, so the live controller handles it
-    const controller = ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController();
     const victim = controller === 1 ? 2 : 1;
     world.crash(brokerName(victim));
     world.runUntil(seconds(40));
@@ -78,14 +78,14 @@ describe('kafka-topics --describe through a broker kill, a restart and a preferr
   });
 
   it('moves leaders back by itself with auto.leader.rebalance.enable (checked every 300 s)', () => {
-    const { world, ensemble, broker, createTopic, ids } = zkCluster({ seed: 11 });
+    const { world, ensemble, createTopic, activeController } = zkCluster({ seed: 11 });
     createTopic(seconds(5), 'first', [
       [1, 2, 3],
       [2, 3, 1],
       [3, 1, 2],
     ]);
     world.runUntil(seconds(10));
-    const controller = ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController();
     const victim = controller === 1 ? 2 : 1;
     world.crash(brokerName(victim));
     world.at(seconds(60), () => world.restart(brokerName(victim)));

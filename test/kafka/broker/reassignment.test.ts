@@ -30,7 +30,10 @@ function reassign(
 
 describe('partition reassignment (KIP-455)', () => {
   it('moves a partition from brokers 1,2,3 to 2,3,4: the new replica catches up, leadership moves, the old one is deleted', () => {
-    const { world, ensemble, broker, state, createTopic, ids } = zkCluster({ seed: 8, brokers: 4 });
+    const { world, ensemble, broker, state, createTopic, ids, activeController } = zkCluster({
+      seed: 8,
+      brokers: 4,
+    });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
     const produced: ProducedRecord[] = [];
     world.spawn(
@@ -39,7 +42,7 @@ describe('partition reassignment (KIP-455)', () => {
       { start: false },
     );
     world.at(seconds(6), () => world.start('producer'));
-    const controller = () => ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController;
     const answers: AlterPartitionReassignmentsResponse[] = [];
     world.spawn(
       'reassign',
@@ -71,9 +74,9 @@ describe('partition reassignment (KIP-455)', () => {
   });
 
   it('refuses bad reassignments with Kafka’s messages', () => {
-    const { world, broker, createTopic, ids } = zkCluster({ seed: 8, brokers: 3 });
+    const { world, createTopic, activeController } = zkCluster({ seed: 8, brokers: 3 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
-    const controller = () => ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController;
     const answers: AlterPartitionReassignmentsResponse[] = [];
     world.spawn(
       'reassign',
@@ -105,9 +108,9 @@ describe('partition reassignment (KIP-455)', () => {
   });
 
   it('shows the move in progress while the new replica has not caught up (describe: Adding/Removing Replicas)', () => {
-    const { world, ensemble, broker, createTopic, ids } = zkCluster({ seed: 8, brokers: 4 });
+    const { world, ensemble, createTopic, activeController } = zkCluster({ seed: 8, brokers: 4 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
-    const controller = () => ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController;
     const answers: AlterPartitionReassignmentsResponse[] = [];
     world.spawn(
       'reassign',
@@ -132,9 +135,9 @@ describe('partition reassignment (KIP-455)', () => {
 
   it('forgets its reassignments when it resigns, so a later tenure acts only on what ZooKeeper says', () => {
     // A controller that resigned mid-reassignment and won again later used to keep its old ORS/TRS.
-    const { world, broker, createTopic, ids } = zkCluster({ seed: 8, brokers: 4 });
+    const { world, broker, createTopic, activeController } = zkCluster({ seed: 8, brokers: 4 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
-    const controller = () => ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController;
     const answers: AlterPartitionReassignmentsResponse[] = [];
     world.spawn(
       'reassign',

@@ -6,10 +6,10 @@ import { cluster } from './harness.js';
 
 describe('a zombie controller is fenced', () => {
   it('a controller cut off from ZooKeeper loses its session; another takes a higher epoch; the old one resigns on return', () => {
-    const { world, ensemble, broker, createTopic, ids, history } = zkCluster({ seed: 5 });
+    const { world, ensemble, broker, createTopic, ids, history, activeController } = zkCluster({ seed: 5 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
     world.runUntil(seconds(10));
-    const zombie = ids.find((id) => broker(id)?.controller().isActive) as number;
+    const zombie = activeController();
     world.network.partition([[brokerName(zombie)], ['zookeeper-1']]);
     world.runUntil(seconds(40));
     const active = ids.filter((id) => broker(id)?.controller().isActive);

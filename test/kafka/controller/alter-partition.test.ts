@@ -149,10 +149,10 @@ function prober(
 
 describe('the controller answers AlterPartition as Kafka 3.8 does', () => {
   it('refuses stale, fenced, ineligible and unknown changes, accepts a retry, writes a valid one', () => {
-    const { world, ensemble, broker, state, createTopic, ids } = zkCluster({ seed: 1 });
+    const { world, ensemble, state, createTopic, ids, activeController } = zkCluster({ seed: 1 });
     createTopic(seconds(5), 't', [[1, 2, 3]]);
     world.runUntil(seconds(10));
-    const controller = ids.find((id) => broker(id)?.controller().isActive) as number;
+    const controller = activeController();
     // a follower that is not the controller dies: leader 1 stays, the ISR shrinks, both epochs move
     const victim = controller === 2 ? 3 : 2;
     world.at(seconds(20), () => world.crash(brokerName(victim)));
@@ -264,7 +264,7 @@ describe('the controller writes an AlterPartition as KafkaZkClient.updateLeaderA
       [1, 3, 2],
     ]);
     cluster.world.runUntil(seconds(10));
-    const controller = cluster.ids.find((id) => cluster.broker(id)?.controller().isActive) as number;
+    const controller = cluster.activeController();
     const brokerEpoch = cluster.ensemble.tree.node('/brokers/ids/1')?.stat.czxid as number;
     const shrink = (partition: number) => {
       const s = cluster.state('t', partition);
