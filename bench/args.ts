@@ -13,6 +13,9 @@ export const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
+/** Clock ticks per second of /proc's utime, stime, cutime and cstime: USER_HZ, 100 on every Linux build Node runs on. */
+export const USER_HZ = 100;
+
 /**
  * The fields of a /proc stat file (/proc/<pid>/stat, /proc/<pid>/task/<tid>/stat) after the
  * command name, which is in parentheses and may hold spaces: index 11 is utime, 13 cutime.

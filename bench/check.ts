@@ -26,14 +26,14 @@
  *   npm run bench:check -- --cli          each sweep through the installed command
  *   npm run bench:check -- path/to.yaml   another scenario
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { checkCommand } from '../src/cli/check-command.js';
 import { type CheckSummary, withoutTiming } from '../src/report/check-summary.js';
-import { argValue, median, procStatFields } from './args.js';
+import { argValue, median, procStatFields, USER_HZ } from './args.js';
 import { hostParallelism } from './host-parallelism.js';
 
 const file =
@@ -49,35 +49,38 @@ const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 function childrenCpuSeconds(): number {
   try {
     const fields = procStatFields('/proc/self/stat');
-    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ
+    return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
   } catch {
     return Number.NaN;
   }
 }
 
-/** One sweep as users run it: the installed command in a child process (relaunch included). */
-function sweepCli(workers: number): { summary: CheckSummary; wallMs: number; cores: number } {
+/** `kafka-sim check` over the bench's seeds in a child process, as users run it (relaunch included). */
+function runCheck(extra: readonly string[]): Promise<CheckSummary> {
+  const args = [bin, 'check', file, '--count', String(count), ...extra, '--json', '--no-shrink'];
+  return new Promise<CheckSummary>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.once('error', reject);
+    // Exit 1 is a sweep with failing seeds: a result like any other here.
+    child.once('exit', (code) =>
+      code === 0 || code === 1
+        ? resolve(JSON.parse(out) as CheckSummary)
+        : reject(new Error(`kafka-sim check ${extra.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
+/** One sweep through the command; the cores it kept busy are its CPU time over wall time. */
+async function sweepCli(workers: number): Promise<{ summary: CheckSummary; wallMs: number; cores: number }> {
   const cpuBefore = childrenCpuSeconds();
   const start = performance.now();
-  const args = [
-    bin,
-    'check',
-    file,
-    '--count',
-    String(count),
-    '--workers',
-    String(workers),
-    '--json',
-    '--no-shrink',
-  ];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const summary = await runCheck(['--workers', String(workers)]);
   const wallMs = performance.now() - start;
-  if (r.status === 2 || r.status === null) throw new Error(`kafka-sim check failed: ${r.stderr}`);
-  return {
-    summary: JSON.parse(r.stdout) as CheckSummary,
-    wallMs,
-    cores: ((childrenCpuSeconds() - cpuBefore) * 1000) / wallMs,
-  };
+  return { summary, wallMs, cores: ((childrenCpuSeconds() - cpuBefore) * 1000) / wallMs };
 }
 
 /**
@@ -92,24 +95,9 @@ async function sweepTwoProcesses(): Promise<{
   wallMs: number;
 }> {
   const start = performance.now();
-  const shard = (i: number) =>
-    new Promise<CheckSummary>((resolve, reject) => {
-      const args = [bin, 'check', file, '--count', String(count), '--workers', '1', '--shard', `${i}/2`];
-      const child = spawn(process.execPath, [...args, '--json', '--no-shrink'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-      });
-      child.once('error', reject);
-      child.once('exit', (code) =>
-        code === 0 || code === 1
-          ? resolve(JSON.parse(out) as CheckSummary)
-          : reject(new Error(`kafka-sim check --shard ${i}/2 exited with ${code}`)),
-      );
-    });
-  const shards = await Promise.all([shard(1), shard(2)]);
+  const shards = await Promise.all(
+    ['1/2', '2/2'].map((shard) => runCheck(['--workers', '1', '--shard', shard])),
+  );
   const wallMs = performance.now() - start;
   const failing: Record<string, number[]> = {};
   let run = 0;

@@ -12,13 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { RELAUNCHED_ENV } from '../src/cli/relaunch.js';
+import { median } from './args.js';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 const scenario = fileURLToPath(new URL('../../scenarios/sweeps/safe.yaml', import.meta.url));
 const ROUNDS = 15;
-
-const median = (times: number[]): number =>
-  times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
 
 function timeMs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const start = performance.now();

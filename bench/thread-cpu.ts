@@ -20,7 +20,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { RELAUNCHED_ENV } from '../src/cli/relaunch.js';
-import { argValue, procStatFields } from './args.js';
+import { argValue, procStatFields, USER_HZ } from './args.js';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 const file =
@@ -33,8 +33,6 @@ const nodeFlags = (
 )
   .split(',')
   .filter((flag) => flag !== '');
-/** Clock ticks per second of /proc's utime and stime: USER_HZ, 100 on every Linux build Node runs on. */
-const USER_HZ = 100;
 
 /** CPU ticks (user + system) of each thread of a process, by thread id. */
 function threadTicks(pid: number): Map<number, number> {
