@@ -7,7 +7,7 @@ import { Partition } from '../../../src/kafka/partition.js';
 import type { AlterPartitionRequest, KafkaMessage } from '../../../src/kafka/protocol.js';
 import { Disk } from '../../../src/sim/disk.js';
 import { Rng } from '../../../src/sim/rng.js';
-import { seconds } from '../../../src/sim/time.js';
+import { ms, type SimTime, seconds } from '../../../src/sim/time.js';
 
 /** Broker 1 leading t-0 with the ISR [1, 2, 3], having proposed to shrink it to [1, 2]. */
 function shrinking(): Partition {
@@ -20,7 +20,7 @@ function shrinking(): Partition {
 
 function managerWithSent() {
   const sent: AlterPartitionRequest[] = [];
-  let timers = 0;
+  const delays: SimTime[] = [];
   const io: BrokerIO = {
     now: 0,
     rng: new Rng(1),
@@ -28,9 +28,9 @@ function managerWithSent() {
       if (m.type === 'AlterPartition') sent.push(m);
     },
     disconnect: () => {},
-    setTimer: () => {
-      timers++;
-      return { id: timers } as never;
+    setTimer: (delay: SimTime) => {
+      delays.push(delay);
+      return { id: delays.length } as never;
     },
     cancelTimer: () => {},
     note: () => {},
@@ -45,7 +45,7 @@ function managerWithSent() {
     () => correlation++,
     () => {},
   );
-  return { manager, sent, timers: () => timers };
+  return { manager, sent, timers: () => delays.length, delays };
 }
 
 const answer = (request: AlterPartitionRequest, error: ErrorName) => ({
@@ -111,6 +111,27 @@ describe('AlterPartitionManager after a partition error (Partition.handleAlterPa
     const { sent, timers, p } = answeredWith(error);
     expect(sent).toHaveLength(1);
     expect(timers()).toBe(0);
+    expect(p.isrChangeInFlight).toBe(true);
+  });
+});
+
+describe('AlterPartitionManager after a top-level error (AlterPartitionManager.sendRequest, 3.8.0)', () => {
+  it('resends the same change 50 ms later after UNKNOWN_SERVER_ERROR (a controller that moved mid-write)', () => {
+    const { manager, sent, delays } = managerWithSent();
+    const p = shrinking();
+    manager.submit(p);
+    const request = sent[0] as AlterPartitionRequest;
+    manager.handleResponse({
+      type: 'AlterPartitionResponse',
+      correlationId: request.correlationId,
+      error: 'UNKNOWN_SERVER_ERROR',
+      partitions: [],
+    });
+    expect(sent).toHaveLength(1);
+    expect(delays).toEqual([ms(50)]);
+    manager.retry(); // the timer fired
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.partitions).toEqual(request.partitions);
     expect(p.isrChangeInFlight).toBe(true);
   });
 });
